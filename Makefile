@@ -1,0 +1,43 @@
+# One command to run the app, one to pass the tests. Both set everything up on a fresh machine.
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT := $(SUDO) apt-get -o APT::Sandbox::User=root
+
+.PHONY: run test lint bench train clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+.stamp-run: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+.stamp-dev: requirements-dev.txt .stamp-run
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+/usr/bin/chromium:
+	$(APT) update -qq
+	$(APT) install -y -qq chromium fonts-dejavu-core
+
+run: .stamp-run
+	$(BIN)/streamlit run app/main.py --server.address localhost --server.port 8501
+
+test: .stamp-dev /usr/bin/chromium
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+lint: .stamp-dev
+	$(BIN)/ruff check .
+
+bench: .stamp-dev /usr/bin/chromium
+	$(BIN)/python -m benchmarks
+
+train: .stamp-run
+	$(BIN)/python -m models.train
+
+clean:
+	rm -rf $(VENV) .stamp-run .stamp-dev

@@ -1,0 +1,6 @@
+"""Kernels page (under construction)."""
+
+import streamlit as st
+
+st.title("Kernels")
+st.info("This page is being built.")

@@ -1,0 +1,6 @@
+"""Transforms page (under construction)."""
+
+import streamlit as st
+
+st.title("Transforms")
+st.info("This page is being built.")

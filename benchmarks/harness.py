@@ -1,0 +1,135 @@
+"""Benchmark harness: cold start, per-scenario browser round trips, and server RSS.
+
+A Scenario names a page, a one-off `setup(page)` (after the page has loaded) and an
+`interact(page, i)` that performs interaction number i and returns only once its result is
+visible in the DOM. The harness times `interact` over `repeats` runs and reports the median
+and p90 in milliseconds, against the scenario's budget. An `interact` that returns a number
+(for example one that times only part of what it does) reports that number instead.
+"""
+
+import importlib
+import json
+import pkgutil
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+
+from tests.support.browser import goto
+from tests.support.server import ROOT, launch_chromium, streamlit_server
+
+
+@dataclass
+class Scenario:
+    name: str
+    url_path: str  # e.g. "kernels"
+    interact: Callable  # (page, i) -> None; returns when the result is visible
+    budget_ms: float
+    setup: Callable | None = None  # (page) -> None
+    repeats: int = 15
+    query: str = ""
+    issue: int = 0
+    notes: str = ""
+    metric: str = "latency"  # or "rate" (higher is better, e.g. updates per second)
+    extra: dict = field(default_factory=dict)
+
+
+def discover() -> list[Scenario]:
+    import benchmarks.scenarios as pkg
+
+    found = []
+    for info in pkgutil.iter_modules(pkg.__path__):
+        module = importlib.import_module(f"benchmarks.scenarios.{info.name}")
+        found.extend(getattr(module, "SCENARIOS", []))
+    return found
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    k = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def rss_mb(proc) -> float:
+    try:
+        p = psutil.Process(proc.pid)
+        return sum(c.memory_info().rss for c in [p, *p.children(recursive=True)]) / 2**20
+    except psutil.Error:
+        return float("nan")
+
+
+def cold_start(pw, runs: int = 3) -> list[float]:
+    """Seconds from `streamlit run` process start until Home's cards are rendered in chromium."""
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        with streamlit_server(wait=False) as (url, _proc):
+            from tests.support.server import wait_healthy
+
+            wait_healthy(url, timeout=60)
+            browser = launch_chromium(pw)
+            page = browser.new_page()
+            page.goto(url)
+            page.wait_for_selector('[data-testid="stPageLink"]', timeout=60_000)
+            times.append(time.perf_counter() - t0)
+            browser.close()
+    return times
+
+
+def run(selected: list[str] | None = None, cold_runs: int = 3) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    (ROOT / "artifacts").mkdir(exist_ok=True)
+    results = {"scenarios": {}}
+    with sync_playwright() as pw:
+        if not selected or "cold_start" in selected:
+            cold = cold_start(pw, cold_runs)
+            results["cold_start_s"] = {"median": statistics.median(cold), "runs": cold, "budget": 2.5}
+        with streamlit_server() as (url, proc):
+            browser = launch_chromium(pw)
+            for sc in discover():
+                if selected and sc.name not in selected:
+                    continue
+                page = browser.new_page(viewport={"width": 1440, "height": 1000})
+                goto(page, url, sc.url_path, sc.query)
+                if sc.setup:
+                    sc.setup(page)
+                samples = []
+                for i in range(sc.repeats):
+                    t0 = time.perf_counter()
+                    value = sc.interact(page, i)
+                    elapsed = (time.perf_counter() - t0) * 1000
+                    samples.append(float(value) if isinstance(value, int | float) else elapsed)
+                results["scenarios"][sc.name] = {
+                    "issue": sc.issue, "metric": sc.metric, "budget": sc.budget_ms,
+                    "median": statistics.median(samples), "p90": percentile(samples, 0.9),
+                    "n": len(samples), "notes": sc.notes,
+                }
+                page.close()
+            results["server_rss_mb"] = rss_mb(proc)
+            browser.close()
+    return results
+
+
+def print_table(results: dict) -> None:
+    if "cold_start_s" in results:
+        c = results["cold_start_s"]
+        print(f"cold start to Home: median {c['median']:.2f} s (budget {c['budget']} s) runs={c['runs']}")
+    print(f"{'scenario':44} {'issue':>5} {'median':>9} {'p90':>9} {'budget':>8}  ok")
+    for name, r in results["scenarios"].items():
+        unit = "" if r["metric"] == "rate" else " ms"
+        ok = r["median"] >= r["budget"] if r["metric"] == "rate" else r["median"] <= r["budget"]
+        print(f"{name:44} {r['issue']:>5} {r['median']:>7.1f}{unit} {r['p90']:>7.1f}{unit} {r['budget']:>8}  {'yes' if ok else 'NO'}")
+    if "server_rss_mb" in results:
+        print(f"server RSS after all scenarios: {results['server_rss_mb']:.0f} MB")
+
+
+def save(results: dict, path: Path | None = None) -> Path:
+    out_dir = ROOT / "benchmarks" / "results"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = path or out_dir / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps(results, indent=2))
+    return path

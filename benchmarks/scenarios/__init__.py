@@ -1,0 +1,1 @@
+"""Benchmark scenarios, one module per page. Each module defines SCENARIOS: list[Scenario]."""

@@ -1,0 +1,80 @@
+"""Shared fixtures: AppTest runner, a live streamlit server, and headless chromium pages."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.support.server import ROOT, is_local, launch_chromium, streamlit_server
+
+ARTIFACTS = ROOT / "artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+
+
+def app_at(page_script: str | None = None, query: dict | None = None, timeout: float = 120):
+    """An AppTest started from app/main.py, optionally switched to app/<page_script>, run once."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app" / "main.py"), default_timeout=timeout)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page_script:
+        at.switch_page(page_script)
+        at.run()
+    return at
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """Base URL of a running `streamlit run app/main.py`, stopped after the session."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    with streamlit_server() as (url, _proc):
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = launch_chromium(pw)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh browser page that records every request URL and every console error.
+
+    After the test, a screenshot goes to artifacts/screenshots/<test name>.png and the test
+    fails if any request left localhost.
+    """
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    pg = context.new_page()
+    pg.requests = []
+    pg.console_errors = []
+    pg.on("request", lambda r: pg.requests.append(r.url))
+    pg.on("console", lambda m: pg.console_errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.console_errors.append(str(e)))
+    try:
+        yield pg
+    finally:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        name = request.node.name.replace("/", "_")
+        try:
+            pg.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        except Exception:  # noqa: BLE001 - a failed screenshot must not hide the test's own result
+            pass
+        context.close()
+    outside = [u for u in pg.requests if not is_local(u)]
+    assert not outside, f"requests left localhost: {outside[:5]}"
+
+
+def shot(page, name: str) -> Path:
+    """Save a full-page screenshot for a human to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
