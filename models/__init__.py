@@ -1,0 +1,1 @@
+"""ConvLab's domain layer: torch/numpy only, never streamlit."""
