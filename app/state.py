@@ -24,3 +24,7 @@ def sync_projector_to_url() -> None:
         st.query_params["projector"] = "1"
     elif "projector" in st.query_params:
         del st.query_params["projector"]
+
+# --- Cross-page keys (Anatomy & training -> Draw a digit) ---
+TRAINED_MODEL = "trained_model"  # MnistCNN in eval mode trained on the Anatomy page, this session only
+TRAINED_MODEL_INFO = "trained_model_info"  # dict: epochs, test accuracy, when, to label it on the Digits page
