@@ -21,7 +21,7 @@ def test_output_size_matches_torch_max_pool(n, k, p, s, d, ceil_mode):
     assert max(0, output_size(n, k, p, s, d, ceil_mode)) == expected
 
 
-@pytest.mark.parametrize("n,k,p,s,d", itertools.product([3, 8, 13], [1, 3, 5], [0, 1, 2], [1, 2, 4], [1, 2, 3]))
+@pytest.mark.parametrize("n,k,p,s,d", list(itertools.product([3, 8, 13], [1, 3, 5], [0, 1, 2], [1, 2, 4], [1, 2, 3])))
 def test_output_size_matches_torch_conv(n, k, p, s, d):
     x = torch.zeros(1, 1, n, n)
     w = torch.zeros(1, 1, k, k)
