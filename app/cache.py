@@ -21,3 +21,62 @@ def sample_image(name: str):
     from models.images import load_sample
 
     return load_sample(name)
+
+
+# --- Draw a digit page (issue 7) ---
+@st.cache_resource(show_spinner="Loading the digit model…")
+def digit_model():
+    """The shipped MnistCNN in eval mode, shared by all sessions (read-only). WeightsError propagates.
+
+    torch runs single-threaded: on a busy 2-core machine its thread pool made a 0.1 ms forward
+    pass take ~50 ms.
+    """
+    import torch
+
+    from models.mnist_cnn import load_pretrained
+
+    torch.set_num_threads(1)
+    return load_pretrained()
+
+
+@st.cache_resource(show_spinner=False)
+def digit_test_sample():
+    from models.digit_gallery import load_test_sample
+
+    return load_test_sample()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def digit_test_predictions(_model, model_id: str):
+    """Predictions for the whole shipped test sample under one model (model_id names it)."""
+    from models.digit_gallery import predict_all
+
+    return predict_all(_model, digit_test_sample().images)
+
+
+# --- Kernels page (issue 4) ---
+@st.cache_data(max_entries=48, show_spinner=False)
+def kernel_output(image_id: str, _image, kernel_bytes: bytes, size: int, settings):
+    """models.convolution.convolve for one (image, kernel, settings); `_image` is identified by image_id."""
+    import numpy as np
+
+    from models.convolution import convolve
+
+    kernel = np.frombuffer(kernel_bytes, dtype=np.float64).reshape(size, size)
+    return convolve(_image, kernel, settings)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def rank_filtered(image_id: str, _image, size: int, kind: str):
+    from models.convolution import rank_filter
+
+    return rank_filter(_image, size, kind)
+
+
+@st.cache_resource(show_spinner=False)
+def learned_conv1():
+    """(weights (10,3,3), biases (10,)) of the digit CNN's conv1. WeightsError propagates (not cached)."""
+    from models.mnist_cnn import load_pretrained
+
+    conv = load_pretrained().conv1
+    return conv.weight.detach().double().numpy()[:, 0].copy(), conv.bias.detach().double().numpy().copy()

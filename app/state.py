@@ -28,3 +28,77 @@ def sync_projector_to_url() -> None:
 # --- Cross-page keys (Anatomy & training -> Draw a digit) ---
 TRAINED_MODEL = "trained_model"  # MnistCNN in eval mode trained on the Anatomy page, this session only
 TRAINED_MODEL_INFO = "trained_model_info"  # dict: epochs, test accuracy, when, to label it on the Digits page
+
+# --- Draw a digit page (issue 7) ---
+DIGITS_DRAWING = "digits_drawing"  # np.ndarray (H,W) drawing injected instead of the canvas (AppTest)
+DIGITS_CANVAS = "digits_canvas"  # the canvas component's own state (latest PNG from this browser)
+DIGITS_STROKE = "digits_stroke"  # int: pen width in canvas pixels
+DIGITS_SOURCE = "digits_source"  # "Draw" or "Test set"
+DIGITS_GALLERY = "digits_gallery"  # "All digits" or "Misclassified"
+DIGITS_PICK = "digits_pick"  # int: position in the chosen gallery
+DIGITS_SCALE = "digits_scale"  # "per map" / "per layer" / "global" colour scale
+DIGITS_RELU = "digits_relu"  # bool: show conv maps after ReLU (else before)
+DIGITS_WHY = "digits_why"  # bool: show the saliency overlay
+DIGITS_WHY_METHOD = "digits_why_method"  # "occlusion" or "gradient"
+DIGITS_ZOOM_LAYER = "digits_zoom_layer"  # layer of the enlarged map
+DIGITS_ZOOM_INDEX = "digits_zoom_index"  # int: which map of that layer is enlarged
+DIGITS_USE_SHIPPED = "digits_use_shipped"  # bool: ignore this session's trained model
+
+# --- Anatomy & training page (issue 8) ---
+ANATOMY_PRESET = "anatomy_preset"  # str: preset name chosen in the stack editor
+ANATOMY_INPUT = "anatomy_input"  # str: key of models.architecture.INPUTS
+ANATOMY_EDITOR = "anatomy_editor"  # prefix of the st.data_editor key (+ preset index and reset count)
+ANATOMY_RESETS = "anatomy_resets"  # int: bumped by "Reset" so the editor starts from the preset again
+ANATOMY_SPEC = "anatomy_spec"  # list[models.architecture.Layer]: the stack as last edited
+ANATOMY_TORCHINFO = "anatomy_torchinfo"  # bool: show the torchinfo summary of the exported code
+ANATOMY_TRAINER = "anatomy_trainer"  # models.live_training.LiveTrainer of this session (one at a time)
+ANATOMY_TRAIN_WHAT = "anatomy_train_what"  # str: "digit" CNN or the designed "stack"
+ANATOMY_DATASET = "anatomy_dataset"  # str: "subset" (shipped 10k) or "full" MNIST
+ANATOMY_EPOCHS = "anatomy_epochs"
+ANATOMY_BATCH = "anatomy_batch"
+ANATOMY_LR = "anatomy_lr"
+ANATOMY_OPTIMIZER = "anatomy_optimizer"
+ANATOMY_SEED = "anatomy_seed"
+ANATOMY_SNAPSHOT_EVERY = "anatomy_snapshot_every"
+
+# --- Kernels page (issue 4) ---
+KERN_IMAGE = "kern"  # prefix handed to app.inputs.choose_image (its widgets: kern_source, kern_sample, ...)
+KERN_SAMPLE = "kern_sample"  # the sample picker's own key inside choose_image
+KERN_COLOUR = "kern_colour"  # "gray" or "rgb" (depthwise)
+KERN_PRESET = "kern_preset"  # str: preset name, "learned conv1 #i" or "custom"
+KERN_SIZE = "kern_size"  # int: 1..11, odd
+KERN_SIGMA = "kern_sigma"  # float: Gaussian / LoG sigma
+KERN_LENGTH = "kern_length"  # int: motion-blur length
+KERN_ANGLE = "kern_angle"  # float: motion-blur angle in degrees
+KERN_SEED = "kern_seed"  # int: seed for the nn.Conv2d-style random kernel
+KERN_CUSTOM = "kern_custom"  # np.ndarray (k,k) typed/pasted or from the URL, used when preset == "custom"
+KERN_GRID = "kern_grid"  # prefix of the st.data_editor key (+ a hash of the kernel it starts from)
+KERN_TEXT = "kern_text"  # str: the "type or paste" text area
+KERN_TEXT_SYNC = "kern_text_sync"  # str: kernel text the text area was last filled with
+KERN_NORMALISE = "kern_normalise"  # bool
+KERN_BIAS = "kern_bias"  # float
+KERN_PADDING = "kern_padding"  # str: models.convolution.PADDINGS
+KERN_STRIDE = "kern_stride"  # int 1..4
+KERN_DILATION = "kern_dilation"  # int 1..3
+KERN_FLIP = "kern_flip"  # bool: true convolution (flipped kernel) instead of cross-correlation
+KERN_VIEW = "kern_view"  # str: clipped / absolute / stretch / diverging
+KERN_MAGNITUDE = "kern_magnitude"  # bool: show sqrt(gx²+gy²) for Sobel/Scharr/Prewitt
+KERN_ROW = "kern_row"  # int: inspected output row
+KERN_COL = "kern_col"  # int: inspected output column
+KERN_CHANNEL = "kern_channel"  # int 0..2: inspected channel (RGB)
+KERN_CLICK = "kern_click"  # streamlit_image_coordinates value on the output image
+KERN_LAST_CLICK = "kern_last_click"  # unix_time of the last click already applied
+KERN_URL_DONE = "kern_url_done"  # bool: URL parameters already applied this session
+KERN_URL_NOTICES = "kern_url_notices"  # list[str]: malformed URL parameters that fell back to defaults
+KERN_CURRENT = "kern_current"  # (kernel (k,k), ConvSettings) last applied, for the sliding animation
+KERN_ANIM_STEP = "kern_anim_step"  # int: current step of the sliding animation
+KERN_ANIM_PLAY = "kern_anim_play"  # bool: animation playing
+KERN_ANIM_TOP = "kern_anim_top"  # int: crop top row
+KERN_ANIM_LEFT = "kern_anim_left"  # int: crop left column
+KERN_ANIM_CROP = "kern_anim_crop"  # int: crop side (<= 12)
+KERN_GAUSS_SIZE = "kern_gauss_size"  # int: Gaussian explorer size
+KERN_GAUSS_SIGMA = "kern_gauss_sigma"  # float: Gaussian explorer sigma
+KERN_NOISE_KIND = "kern_noise_kind"  # "salt and pepper" or "gaussian"
+KERN_NOISE_AMOUNT = "kern_noise_amount"  # float
+KERN_NOISE_SIZE = "kern_noise_size"  # int: filter size for the comparison
+KERN_NOISE_FILTER = "kern_noise_filter"  # "median", "min" or "max"

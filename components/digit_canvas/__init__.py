@@ -1,0 +1,65 @@
+"""A small drawing canvas (st.components.v2): mouse, touch and pen, stroke width, undo and clear.
+
+While a stroke is in progress the browser sends the drawing about every 110 ms, and once more on
+pen-up, as a PNG data URL (280x280 by default, larger in projector mode). `digit_canvas` returns
+the drawing as a uint8 (H, W) grey array (black ink on white) or None when the canvas is blank.
+Nothing leaves the machine: the PNG travels over Streamlit's own websocket.
+"""
+
+import base64
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+from PIL import Image
+
+_HERE = Path(__file__).parent
+MAX_PAYLOAD = 2_000_000  # characters of data URL accepted from the browser
+MAX_SIDE = 1000
+SIZE_NORMAL = 280
+SIZE_PROJECTOR = 420
+
+_component = st.components.v2.component(
+    "convlab_digit_canvas",
+    html=(_HERE / "canvas.html").read_text(),
+    css=(_HERE / "canvas.css").read_text(),
+    js=(_HERE / "canvas.js").read_text(),
+)
+
+
+@dataclass(frozen=True)
+class Drawing:
+    pixels: np.ndarray | None  # uint8 (H, W) grey, black ink on white; None when blank
+    seq: int  # increases with every update the browser sends
+    strokes: int
+
+
+def decode_png(data_url: str) -> np.ndarray | None:
+    """A 'data:image/png;base64,...' string -> uint8 (H, W) grey, or None if it is not a sane PNG."""
+    prefix = "data:image/png;base64,"
+    if not isinstance(data_url, str) or not data_url.startswith(prefix) or len(data_url) > MAX_PAYLOAD:
+        return None
+    try:
+        image = Image.open(io.BytesIO(base64.b64decode(data_url[len(prefix):], validate=True)))
+        if image.format != "PNG" or max(image.size) > MAX_SIDE:
+            return None
+        return np.asarray(image.convert("L"))
+    except (ValueError, OSError):
+        return None
+
+
+def digit_canvas(key: str, stroke_width: int = 18, projector: bool = False,
+                 on_change=None) -> Drawing:
+    """Mount the canvas; return the latest drawing sent by this browser session."""
+    size = SIZE_PROJECTOR if projector else SIZE_NORMAL
+    result = _component(key=key, data={"size": size, "stroke": int(stroke_width)},
+                        default={"drawing": None}, on_drawing_change=on_change or (lambda: None),
+                        width="content")
+    value = getattr(result, "drawing", None) or {}
+    if not isinstance(value, dict):
+        return Drawing(None, 0, 0)
+    strokes = int(value.get("strokes") or 0)
+    pixels = decode_png(value.get("png")) if strokes else None
+    return Drawing(pixels, int(value.get("seq") or 0), strokes)

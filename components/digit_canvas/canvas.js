@@ -1,0 +1,110 @@
+// Draw-a-digit canvas for st.components.v2: pointer events (mouse, touch, pen), undo, clear.
+// Sends {png, seq, strokes} through setStateValue("drawing", ...) at most every THROTTLE_MS
+// while a stroke is in progress, and once more immediately on pen-up. No network requests.
+const THROTTLE_MS = 110;
+
+function setup(root, setStateValue) {
+  const canvas = root.querySelector("canvas");
+  const ctx = canvas.getContext("2d");
+  const st = { strokes: [], current: null, seq: 0, lastSent: 0, timer: null, dirty: false,
+               width: 18, size: 280, send: setStateValue };
+
+  function paintStroke(s) {
+    ctx.lineWidth = s.w;
+    ctx.beginPath();
+    const p = s.pts;
+    ctx.moveTo(p[0][0], p[0][1]);
+    if (p.length === 1) ctx.lineTo(p[0][0] + 0.01, p[0][1]);
+    for (let i = 1; i < p.length; i++) ctx.lineTo(p[i][0], p[i][1]);
+    ctx.stroke();
+  }
+  function repaint() {
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.strokeStyle = "#000000";
+    ctx.lineCap = "round";
+    ctx.lineJoin = "round";
+    for (const s of st.strokes) paintStroke(s);
+    if (st.current) paintStroke(st.current);
+  }
+  function emit() {
+    st.dirty = false;
+    st.lastSent = performance.now();
+    st.seq += 1;
+    const n = st.strokes.length + (st.current ? 1 : 0);
+    root.dataset.seq = String(st.seq);
+    root.dataset.strokes = String(n);
+    st.send("drawing", { png: n ? canvas.toDataURL("image/png") : null, seq: st.seq, strokes: n,
+                         size: canvas.width });
+  }
+  function point(ev) {
+    const r = canvas.getBoundingClientRect();
+    const sx = canvas.width / r.width, sy = canvas.height / r.height;
+    return [(ev.clientX - r.left) * sx, (ev.clientY - r.top) * sy];
+  }
+  function stopTimer() { if (st.timer) { clearInterval(st.timer); st.timer = null; } }
+
+  canvas.addEventListener("pointerdown", (ev) => {
+    if (ev.button !== undefined && ev.button > 0) return;
+    ev.preventDefault();
+    try { canvas.setPointerCapture(ev.pointerId); } catch (e) { /* synthetic pointers */ }
+    st.current = { w: st.width * canvas.width / st.size, pts: [point(ev)] };
+    repaint();
+    st.dirty = true;
+    stopTimer();
+    st.timer = setInterval(() => { if (st.dirty) emit(); }, THROTTLE_MS);
+  });
+  canvas.addEventListener("pointermove", (ev) => {
+    if (!st.current) return;
+    ev.preventDefault();
+    const evs = ev.getCoalescedEvents ? ev.getCoalescedEvents() : [];
+    for (const e of (evs.length ? evs : [ev])) st.current.pts.push(point(e));
+    repaint();
+    st.dirty = true;
+  });
+  function finish(ev) {
+    if (!st.current) return;
+    if (ev && ev.type === "pointerup") st.current.pts.push(point(ev));
+    st.strokes.push(st.current);
+    st.current = null;
+    stopTimer();
+    repaint();
+    emit();
+  }
+  canvas.addEventListener("pointerup", finish);
+  canvas.addEventListener("pointercancel", finish);
+  canvas.addEventListener("lostpointercapture", () => finish(null));
+  root.querySelector('[data-act="undo"]').addEventListener("click", () => {
+    if (st.current) { st.current = null; stopTimer(); } else st.strokes.pop();
+    repaint(); emit();
+  });
+  root.querySelector('[data-act="clear"]').addEventListener("click", () => {
+    st.current = null; stopTimer(); st.strokes = [];
+    repaint(); emit();
+  });
+  st.repaint = repaint;
+  return st;
+}
+
+export default function (component) {
+  const { data, setStateValue, parentElement } = component;
+  const root = parentElement.querySelector(".dc-root");
+  if (!root) return;
+  if (!root.__dc) root.__dc = setup(root, setStateValue);
+  const st = root.__dc;
+  st.send = setStateValue;
+  const size = Math.max(120, Math.min(1000, Number((data && data.size) || 280)));
+  st.width = Math.max(2, Math.min(80, Number((data && data.stroke) || 18)));
+  const canvas = root.querySelector("canvas");
+  if (canvas.width !== size) {
+    // Rescale existing strokes to the new resolution (projector mode switched).
+    const k = size / canvas.width;
+    for (const s of st.strokes) { s.w *= k; s.pts = s.pts.map(([x, y]) => [x * k, y * k]); }
+    canvas.width = size; canvas.height = size;
+  }
+  st.size = size;
+  canvas.style.width = size + "px";
+  canvas.style.height = size + "px";
+  root.querySelectorAll("button").forEach((b) => { b.style.fontSize = size > 300 ? "1.3rem" : "1rem"; });
+  st.repaint();
+}

@@ -1,0 +1,111 @@
+"""Smaller pieces of the Digits page: the preprocessing strip, the saliency picture, the test-set
+picker and the enlarged-map panel. Pictures are numpy mosaics shown with st.image(output_format="PNG")."""
+
+import numpy as np
+import streamlit as st
+from PIL import Image
+
+from app import state
+from components import feature_maps as fm
+from components.theme import DIVERGING_LUT, colorize
+
+TILE = 112
+ZOOMABLE = ("conv1", "pool1", "conv2", "pool2")
+LAYER_INPUT = {"conv1": "input", "pool1": "conv1", "conv2": "pool1", "pool2": "conv2"}
+
+
+def _fit_tile(img: np.ndarray, size: int = TILE) -> np.ndarray:
+    """uint8 (h, w) -> (size, size): shrunk smoothly or enlarged with sharp pixels, centred on black."""
+    h, w = img.shape
+    scale = size / max(h, w)
+    new = (max(1, round(w * scale)), max(1, round(h * scale)))
+    resample = Image.BOX if scale < 1 else Image.NEAREST
+    small = np.asarray(Image.fromarray(img).resize(new, resample))
+    out = np.zeros((size, size), np.uint8)
+    top, left = (size - small.shape[0]) // 2, (size - small.shape[1]) // 2
+    out[top:top + small.shape[0], left:left + small.shape[1]] = small
+    return out
+
+
+def strip_image(stages: dict[str, np.ndarray], gap: int = 6) -> np.ndarray:
+    """raw | cropped | fitted | centred as one (TILE, 4*TILE + 3*gap) grey image with white gaps."""
+    tiles = [_fit_tile(stages[k]) for k in ("raw", "cropped", "fitted", "centred")]
+    out = np.full((TILE, 4 * TILE + 3 * gap), 255, np.uint8)
+    for i, t in enumerate(tiles):
+        out[:, i * (TILE + gap):i * (TILE + gap) + TILE] = t
+    return out
+
+
+def saliency_image(x, heat: np.ndarray, zoom: int = 8) -> np.ndarray:
+    """The 28x28 input in grey with the signed saliency blended on top (blue < 0 < red)."""
+    grey = x.reshape(28, 28).numpy()
+    grey = (grey - grey.min()) / (np.ptp(grey) or 1.0)
+    peak = float(np.abs(heat).max()) or 1.0
+    colour = colorize(heat, DIVERGING_LUT, -peak, peak).astype(np.float32)
+    weight = np.clip(np.abs(heat) / peak, 0, 1)[..., None] * 0.85
+    base = np.repeat(grey[..., None] * 255.0, 3, axis=2)
+    rgb = (base * (1 - weight) + colour * weight).astype(np.uint8)
+    return rgb.repeat(zoom, axis=0).repeat(zoom, axis=1)
+
+
+def pick_test_digit(sample, preds, projector: bool):
+    """Choose a digit from the shipped MNIST test sample; returns (model input, true label)."""
+    from models.digit_gallery import as_input, misclassified
+
+    wrong = misclassified(sample.labels, preds)
+    kind = st.segmented_control("Which digits", ["All digits", f"Misclassified ({len(wrong)})"],
+                                default="All digits", key=state.DIGITS_GALLERY) or "All digits"
+    if kind == "All digits":
+        idx = st.number_input(f"Test digit number (0–{len(sample.labels) - 1})", 0, len(sample.labels) - 1, 0,
+                              key=state.DIGITS_PICK)
+    elif len(wrong) == 0:
+        st.success("This model classifies every digit in the test sample correctly.")
+        idx = 0
+    else:
+        gallery = sample.images[wrong[:40]]
+        st.image(fm.compose(gallery.astype(np.float32), np.tile([0.0, 255.0], (len(gallery), 1)), 10, 28),
+                 output_format="PNG", caption="The most confidently wrong first")
+        idx = st.selectbox("Misclassified digit", list(wrong), key=f"{state.DIGITS_PICK}_wrong",
+                           format_func=lambda i: f"#{i}: really {sample.labels[i]}, model says "
+                                                 f"{preds.predicted[i]} ({100 * preds.confidence[i]:.0f}%)")
+    image = sample.images[int(idx)]
+    st.image(_fit_tile(image, 224 if projector else 168), output_format="PNG", caption=f"Test digit #{int(idx)}")
+    return as_input(image), int(sample.labels[int(idx)])
+
+
+def enlarged(result, x, maps: dict, ranges: dict, kernels: dict, projector: bool) -> None:
+    """One map large, beside the kernel(s) that produced it and the input they looked at."""
+    st.subheader("One map up close")
+    c1, c2 = st.columns(2)
+    layer = c1.selectbox("Layer", ZOOMABLE, key=state.DIGITS_ZOOM_LAYER)
+    count = maps[layer].shape[0]
+    if st.session_state.get(state.DIGITS_ZOOM_INDEX, 0) >= count:
+        st.session_state[state.DIGITS_ZOOM_INDEX] = 0
+    index = int(c2.number_input(f"Map (0–{count - 1})", 0, count - 1, key=state.DIGITS_ZOOM_INDEX))
+    size = 280 if projector else 224
+    source = LAYER_INPUT[layer]
+    a, b, c = st.columns([2, 1.2, 2])
+    with a:
+        if source == "input":
+            grey = x.reshape(28, 28).numpy()
+            grey = np.clip((grey - grey.min()) / (np.ptp(grey) or 1.0) * 255, 0, 255).astype(np.uint8)
+            st.image(_fit_tile(grey, size), output_format="PNG", caption="its input: the 28×28 digit")
+        elif layer.startswith("pool"):
+            st.image(fm.single(maps[source], ranges[source], index, size), output_format="PNG",
+                     caption=f"its input: {source} map {index}")
+        else:
+            st.image(fm.compose(maps[source], ranges[source], 5, 52), output_format="PNG",
+                     caption=f"its input: all {maps[source].shape[0]} {source} maps")
+    with b:
+        if layer in kernels:
+            k = kernels[layer][index]
+            peak = float(np.abs(k).max()) or 1.0
+            st.image(fm.compose(k, np.tile([-peak, peak], (len(k), 1)), 5 if len(k) > 1 else 1, 60 if len(k) > 1 else 120),
+                     output_format="PNG", caption=f"kernel{'s' if len(k) > 1 else ''} of map {index}: "
+                     f"{len(k)} × 3×3 (one per input map), summed + bias")
+        else:
+            st.markdown("**max pool 2×2**: each output pixel keeps the largest of 4 input pixels. No weights.")
+    with c:
+        h, w = maps[layer].shape[1:]
+        st.image(fm.single(maps[layer], ranges[layer], index, size), output_format="PNG",
+                 caption=f"{layer} map {index} ({h}×{w})")
