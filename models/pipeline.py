@@ -1,0 +1,188 @@
+"""A transform pipeline as plain data, built into a v2.Compose and run stage by stage.
+
+A pipeline is a list of steps, each a dict {"id": "s3", "name": "RandomRotation", "enabled": True,
+"params": {...}} whose name is a key of models.transform_specs.CATALOGUE. Running it seeds torch's global
+generator once with `seed` and then calls the enabled steps in order, which is exactly what
+`torch.manual_seed(seed); v2.Compose(steps)(image)` does, so the exported code reproduces every stage.
+
+Each random step's `make_params` (torchvision v2 splits a transform into make_params, which draws the
+random choices, and transform, which applies them) is wrapped to record what it actually drew.
+"""
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+from PIL import Image
+from torchvision.transforms import v2
+
+from models.sampled_params import describe
+from models.stage_checks import check_step
+from models.stage_view import StageInfo, display_array, stage_info
+from models.transform_specs import SpecError, spec
+
+RNG_LOCK = threading.Lock()  # torch's global generator is shared by every session's thread
+
+PRESETS: dict[str, list[tuple[str, dict]]] = {
+    "MNIST training augmentation": [
+        ("RandomAffine", {"degrees": 10.0, "translate": 0.1, "scale": (0.9, 1.1), "shear": 0.0}),
+        ("Resize", {"size": 28}), ("CenterCrop", {"size": 28}), ("Grayscale", {"num_output_channels": 1}),
+        ("ToImage", {}), ("ToDtype", {"dtype": "float32", "scale": True}),
+        ("Normalize", {"mean": (0.1307,), "std": (0.3081,)}),
+    ],
+    "ImageNet evaluation": [
+        ("Resize", {"size": 256}), ("CenterCrop", {"size": 224}), ("ToImage", {}),
+        ("ToDtype", {"dtype": "float32", "scale": True}), ("Normalize", {}),
+    ],
+    "ImageNet training": [
+        ("RandomResizedCrop", {"size": 224}), ("RandomHorizontalFlip", {"p": 0.5}),
+        ("ColorJitter", {"brightness": 0.4, "contrast": 0.4, "saturation": 0.4, "hue": 0.1}),
+        ("ToImage", {}), ("ToDtype", {"dtype": "float32", "scale": True}), ("Normalize", {}),
+    ],
+}
+
+
+class PipelineError(ValueError):
+    """A pipeline description that cannot be used (unknown transform, bad parameter)."""
+
+
+def make_step(name: str, params: dict | None = None, step_id: str = "s0", enabled: bool = True) -> dict:
+    """A validated step dict with every parameter filled in (defaults for the missing ones)."""
+    try:
+        values = spec(name).validate(dict(params or {}))
+    except SpecError as exc:
+        raise PipelineError(str(exc)) from exc
+    return {"id": step_id, "name": name, "enabled": bool(enabled), "params": values}
+
+
+def preset_steps(preset: str, first_id: int = 0) -> list[dict]:
+    return [make_step(n, p, f"s{first_id + i}") for i, (n, p) in enumerate(PRESETS[preset])]
+
+
+def build(step: dict):
+    """The v2 transform of one step."""
+    return spec(step["name"]).build(step["params"])
+
+
+def compose(steps: list[dict]) -> v2.Compose:
+    """v2.Compose of the enabled steps, in order."""
+    return v2.Compose([build(s) for s in steps if s["enabled"]])
+
+
+def to_pil(rgb: np.ndarray) -> Image.Image:
+    """(H, W, 3) float in [0, 1] -> PIL RGB image (the pipeline's usual input, as a Dataset would give)."""
+    return Image.fromarray(np.clip(np.rint(rgb * 255.0), 0, 255).astype(np.uint8), mode="RGB")
+
+
+@dataclass
+class Stage:
+    """The image after one step (step None = the input)."""
+    step: dict | None
+    info: StageInfo
+    view: np.ndarray  # (H, W, 3) uint8 for display
+    view_note: str = ""
+    sampled: str = ""  # what the random step drew, in words
+    applied: bool = True
+    warnings: list[str] = field(default_factory=list)
+    output: Any = None
+
+
+@dataclass
+class Problem:
+    """A step that could not run, in plain words."""
+    index: int  # position in the step list
+    step: dict
+    message: str
+
+
+@dataclass
+class RunResult:
+    stages: list[Stage]
+    problem: Problem | None = None
+    norm: tuple | None = None  # (mean, std) in force at the end, for de-normalised viewing
+
+    @property
+    def output(self):
+        return self.stages[-1].output
+
+
+def _wh(x) -> tuple[int, int]:
+    return (x.width, x.height) if isinstance(x, Image.Image) else (int(x.shape[-1]), int(x.shape[-2]))
+
+
+def _recorded(transform) -> dict:
+    """Wrap transform.make_params so every call's result lands in the returned dict."""
+    box: dict = {}
+    original = transform.make_params
+
+    def make_params(flat_inputs):
+        box["params"] = original(flat_inputs)
+        return box["params"]
+
+    transform.make_params = make_params
+    return box
+
+
+def run_stages(steps: list[dict], image: Image.Image, seed: int, keep_views: bool = True) -> RunResult:
+    """Seed once, run the enabled steps one by one, and describe every stage; stop at the first problem."""
+    stages = [Stage(None, stage_info(image), *display_array(image, None), output=image)] if keep_views else \
+        [Stage(None, stage_info(image), np.zeros((1, 1, 3), np.uint8), output=image)]
+    norm = None  # (mean, std) of the last Normalize, to de-normalise later stages for viewing
+    x = image
+    with RNG_LOCK:
+        torch.manual_seed(seed)
+        for index, step in enumerate(steps):
+            if not step["enabled"]:
+                continue
+            error, warnings = check_step(step, x)
+            if error:
+                return RunResult(stages, Problem(index, step, error), norm)
+            transform = build(step)
+            box = _recorded(transform)
+            try:
+                x = transform(x)
+            except Exception as exc:  # noqa: BLE001 - any torchvision failure becomes a message at its step
+                return RunResult(stages, Problem(index, step, f"This step failed: {exc}"), norm)
+            if step["name"] == "Normalize":
+                norm = (step["params"]["mean"], step["params"]["std"])
+            elif not (isinstance(x, torch.Tensor) and x.dtype.is_floating_point):
+                norm = None
+            applied = "params" in box or not spec(step["name"]).random or step["name"].startswith("Lambda")
+            sampled = describe(step["name"], box.get("params"), applied, _wh(x)) if spec(step["name"]).random else ""
+            view, note = display_array(x, norm) if keep_views else (np.zeros((1, 1, 3), np.uint8), "")
+            stages.append(Stage(step, stage_info(x), view, note, sampled, applied, warnings, output=x))
+    return RunResult(stages, None, norm)
+
+
+@dataclass
+class Outcome:
+    seed: int
+    view: np.ndarray | None
+    sampled: list[tuple[str, str]]  # (step name, what it drew) for every random step
+    problem: str = ""
+
+
+def sample_outcomes(steps: list[dict], image: Image.Image, seed: int, n: int) -> list[Outcome]:
+    """n runs of the whole pipeline with seeds seed, seed+1, ..., each with the parameters it drew."""
+    outcomes = []
+    for k in range(n):
+        result = run_stages(steps, image, seed + k, keep_views=False)
+        last = result.stages[-1]
+        view = None if result.problem else display_array(last.output, result.norm)[0]
+        drawn = [(s.step["name"], s.sampled) for s in result.stages[1:] if s.sampled]
+        outcomes.append(Outcome(seed + k, view, drawn, result.problem.message if result.problem else ""))
+    return outcomes
+
+
+def move_step(steps: list[dict], step_id: str, delta: int) -> None:
+    """Move a step up (delta -1) or down (+1) in place; no-op at the ends."""
+    i = next(k for k, s in enumerate(steps) if s["id"] == step_id)
+    j = i + delta
+    if 0 <= j < len(steps):
+        steps[i], steps[j] = steps[j], steps[i]
+
+
+def remove_step(steps: list[dict], step_id: str) -> None:
+    steps[:] = [s for s in steps if s["id"] != step_id]

@@ -1,0 +1,84 @@
+"""What a pipeline stage holds (type, shape, dtype, value range) and how to turn it into a viewable RGB array."""
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from PIL import Image
+from torchvision import tv_tensors
+
+
+@dataclass(frozen=True)
+class StageInfo:
+    kind: str  # "PIL.Image", "torch.Tensor" or "tv_tensors.Image"
+    shape: str  # (C, H, W) for tensors; "W x H, mode RGB" for PIL
+    dtype: str
+    min: float
+    max: float
+    mean: float
+
+    @property
+    def line(self) -> str:
+        return f"{self.kind} · {self.shape} · {self.dtype}"
+
+    @property
+    def stats(self) -> str:
+        return f"min {self.min:.3g} · max {self.max:.3g} · mean {self.mean:.3g}"
+
+
+def type_label(x) -> str:
+    if isinstance(x, Image.Image):
+        return "PIL.Image"
+    if isinstance(x, tv_tensors.Image):
+        return "tv_tensors.Image"
+    return "torch.Tensor"
+
+
+def stage_info(x) -> StageInfo:
+    """Type, shape, dtype and min/max/mean of a PIL image or tensor (C, H, W)."""
+    if isinstance(x, Image.Image):
+        arr = np.asarray(x)
+        shape = f"{x.width}x{x.height} {x.mode} (H, W{', C' if arr.ndim == 3 else ''}) = {tuple(arr.shape)}"
+        return StageInfo("PIL.Image", shape, f"{arr.dtype} (PIL)", float(arr.min()), float(arr.max()),
+                         float(arr.mean()))
+    t = x.as_subclass(torch.Tensor).detach()
+    f = t.double()
+    return StageInfo(type_label(x), f"(C, H, W) = {tuple(t.shape)}", str(t.dtype).replace("torch.", ""),
+                     float(f.min()), float(f.max()), float(f.mean()))
+
+
+def display_array(x, norm: tuple | None) -> tuple[np.ndarray, str]:
+    """A stage as (H, W, 3) uint8 for display, and a note saying how it was mapped (empty if as-is).
+
+    norm: (mean, std) of the Normalize in force, so float tensors are shown de-normalised (x * std + mean).
+    """
+    if isinstance(x, Image.Image):
+        arr = np.asarray(x.convert("RGB") if x.mode not in ("RGB", "L") else x)
+        return (np.repeat(arr[..., None], 3, axis=2) if arr.ndim == 2 else arr), ""
+    t = x.as_subclass(torch.Tensor).detach()
+    if t.ndim == 2:
+        t = t[None]
+    notes = []
+    if t.dtype.is_floating_point:
+        t = t.float()
+        if norm is not None:
+            mean = torch.tensor(norm[0], dtype=torch.float32).view(-1, 1, 1)
+            std = torch.tensor(norm[1], dtype=torch.float32).view(-1, 1, 1)
+            if mean.shape[0] in (1, t.shape[0]) and std.shape[0] in (1, t.shape[0]):
+                t = t * std + mean
+                notes.append("de-normalised for viewing (x·std + mean)")
+        lo, hi = float(t.min()), float(t.max())
+        if lo < -0.01 or hi > 1.01:
+            notes.append(f"values {lo:.3g}..{hi:.3g} clipped to 0..1 for viewing")
+        arr = (t.clamp(0, 1) * 255).round().to(torch.uint8)
+    elif t.dtype == torch.uint8:
+        arr = t
+    else:
+        arr = t.clamp(0, 255).to(torch.uint8)
+    c = arr.shape[0]
+    if c == 1:
+        arr = arr.expand(3, -1, -1)
+    elif c != 3:
+        arr = arr[:3] if c > 3 else torch.cat([arr, arr[-1:].expand(3 - c, -1, -1)])
+        notes.append(f"{c} channels: first 3 shown as RGB")
+    return arr.permute(1, 2, 0).contiguous().numpy(), "; ".join(notes)
