@@ -53,8 +53,9 @@ def pick_test_digit(sample, preds, projector: bool):
     from models.digit_gallery import as_input, misclassified
 
     wrong = misclassified(sample.labels, preds)
-    kind = st.segmented_control("Which digits", ["All digits", f"Misclassified ({len(wrong)})"],
-                                default="All digits", key=state.DIGITS_GALLERY) or "All digits"
+    kind = st.segmented_control("Which digits", ["All digits", "Misclassified"], default="All digits",
+                                format_func=lambda k: f"{k} ({len(wrong)})" if k == "Misclassified" else k,
+                                key=state.DIGITS_GALLERY) or "All digits"
     if kind == "All digits":
         idx = st.number_input(f"Test digit number (0–{len(sample.labels) - 1})", 0, len(sample.labels) - 1, 0,
                               key=state.DIGITS_PICK)
