@@ -1,0 +1,265 @@
+"""models.pooling, grid_sources, pool_images and receptive_stack checked against torch and hand counts."""
+
+import itertools
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from models.grid_sources import (
+    GridError,
+    checkerboard,
+    gradient,
+    image_patch,
+    make_grid,
+    parse_grid,
+    random_ints,
+    sparse_peaks,
+)
+from models.pool_images import PoolImageError, make_variant, pool_levels, sparse_lines
+from models.pooling import (
+    PoolingError,
+    PoolSpec,
+    arithmetic,
+    coverage,
+    fmt,
+    pool,
+    summarize,
+    window_at,
+    windows,
+)
+from models.receptive_stack import DIGIT_CNN, StackError, parse_stack, receptive_fields, unit_field
+
+RNG = np.random.default_rng(7)
+X7 = RNG.integers(0, 10, size=(7, 6)).astype(np.float64)  # non-square, with ties
+X_FLOAT = RNG.uniform(0.1, 5.0, size=(9, 8))
+
+
+def _torch(x: np.ndarray, spec: PoolSpec) -> np.ndarray:
+    t = torch.from_numpy(x)[None, None]
+    k, s, p, d, cm = spec.kernel, spec.stride, spec.padding, spec.dilation, spec.ceil_mode
+    if spec.mode == "max":
+        out = F.max_pool2d(t, k, s, p, d, ceil_mode=cm)
+    elif spec.mode == "min":
+        out = -F.max_pool2d(-t, k, s, p, d, ceil_mode=cm)
+    elif spec.mode == "mean":
+        out = F.avg_pool2d(t, k, s, p, ceil_mode=cm, count_include_pad=spec.count_include_pad)
+    else:
+        out = F.lp_pool2d(t, spec.p, k, s, ceil_mode=cm)
+    return out[0, 0].numpy()
+
+
+def _specs():
+    for mode, k, s, p, d, cm, cip in itertools.product(
+            ("max", "min", "mean"), [(1, 1), (2, 2), (3, 3), (3, 2), (4, 5)], [(1, 1), (2, 2), (3, 3), (2, 3)],
+            [0, 1, 2], [1, 2], [False, True], [True, False]):
+        if (mode != "mean" and not cip) or (mode == "mean" and d > 1):
+            continue
+        pad = (min(p, k[0] // 2), min(p, k[1] // 2))
+        yield PoolSpec(mode, k, s, pad, (d, d), cm, cip)
+    for k, s, cm, pw in itertools.product([2, 3, (2, 3)], [1, 2, 3], [False, True], [1.0, 2.0, 3.0, 1.5]):
+        yield PoolSpec("lp", k, s, ceil_mode=cm, p=pw)
+
+
+SPECS = list(_specs())
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[f"{s.mode}-k{s.kernel}-s{s.stride}-p{s.padding}-d{s.dilation}"
+                                             f"-c{int(s.ceil_mode)}-i{int(s.count_include_pad)}-p{s.p}" for s in SPECS])
+@pytest.mark.parametrize("x", [X7, X_FLOAT], ids=["ints7x6", "floats9x8"])
+def test_pool_matches_torch(x, spec):
+    try:
+        expected = _torch(x, spec)
+    except RuntimeError:
+        with pytest.raises(PoolingError, match="does not fit"):
+            pool(x, spec)
+        return
+    got = pool(x, spec)
+    assert got.shape == expected.shape == spec.output_shape(*x.shape)
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-9)
+
+
+@pytest.mark.parametrize("spec", SPECS[::3])
+def test_coverage_equals_window_by_window_count(spec):
+    h, w = X7.shape
+    try:
+        wins = windows(X7, spec)
+    except PoolingError:
+        return
+    counts = np.zeros((h, w), dtype=int)
+    for wnd in wins:  # independent count: walk every tap of every window
+        for a, r in enumerate(wnd.rows):
+            for b, c in enumerate(wnd.cols):
+                if 0 <= r < h and 0 <= c < w:
+                    counts[r, c] += 1
+                    assert wnd.inside[a, b]
+    np.testing.assert_array_equal(coverage((h, w), spec), counts)
+
+
+def test_max_winner_is_first_maximum_like_torch():
+    x = np.array([[1, 5, 5, 0], [5, 2, 3, 3], [0, 0, 1, 1], [0, 0, 1, 1.0]])
+    _, idx = F.max_pool2d(torch.from_numpy(x)[None, None], 2, 2, return_indices=True)
+    wins = windows(x, PoolSpec("max"))
+    assert [w.winner[0] * 4 + w.winner[1] for w in wins] == idx.flatten().tolist()
+    assert window_at(x, PoolSpec("min"), 0, 0).winner == (1, 1) or x[1, 1] == 2
+
+
+def test_classic_presets_coverage_and_summary():
+    x = np.arange(64.0).reshape(8, 8)
+    s = summarize(x, PoolSpec("max", 2, 2))
+    assert (s.missed, s.overlap, s.reduction, s.ratio) == (0.0, 0.0, 0.75, 0.25)
+    assert s.never_win == 0.75
+    assert s.formulas[0].endswith("= 4")
+    gaps = summarize(x, PoolSpec("max", 2, 3))  # windows at 0,3 (rows 0,1,3,4): 2,5,6,7 missed
+    assert gaps.out_shape == (3, 3) and gaps.missed == pytest.approx(1 - (6 * 6) / 64)
+    heavy = coverage((8, 8), PoolSpec("max", 3, 1))
+    assert heavy[3, 3] == 9 and heavy[0, 0] == 1
+    overlap = coverage((8, 8), PoolSpec("max", 3, 2))
+    assert overlap[2, 2] == 4 and overlap[7, 7] == 0
+
+
+def test_formula_equals_torch_shape():
+    for n, k, p, s, cm in itertools.product([4, 7, 16], [1, 2, 3, 5], [0, 1, 2], [1, 2, 3, 6], [False, True]):
+        if p > k // 2 or k > n + 2 * p:
+            continue
+        spec = PoolSpec("max", k, s, p, ceil_mode=cm)
+        shape = F.max_pool2d(torch.zeros(1, 1, n, n), k, s, p, ceil_mode=cm).shape[-2:]
+        assert spec.formulas(n, n)[0].endswith(f"= {shape[0]}")
+        assert spec.output_shape(n, n) == tuple(shape)
+
+
+@pytest.mark.parametrize("kwargs,shape,message", [
+    (dict(kernel=5), (4, 4), "the 5x5 window does not fit in a 4x4 input"),
+    (dict(kernel=3, dilation=3, padding=1), (4, 4), r"spread to 7x7 by dilation\) does not fit in a 4x4 input \(6x6"),
+    (dict(kernel=3, padding=2), (4, 4), "Padding 2 is more than half the window"),
+    (dict(kernel=3, dilation=2, padding=2), (9, 9), "Padding 2 is more than half the window"),
+    (dict(kernel=0), (4, 4), "at least 1x1"),
+    (dict(stride=0), (4, 4), "stride must be at least 1"),
+    (dict(kernel=2.5), (4, 4), "whole number"),
+    (dict(mode="mean", dilation=2), (4, 4), "no dilation"),
+    (dict(mode="lp", padding=1), (4, 4), "no padding"),
+    (dict(mode="lp", p=0.5), (4, 4), "at least 1"),
+    (dict(mode="median"), (4, 4), "Unknown pooling type"),
+])
+def test_bad_settings_have_student_messages(kwargs, shape, message):
+    with pytest.raises(PoolingError, match=f"(?i){message}"):
+        pool(np.zeros(shape), PoolSpec(**kwargs))
+
+
+@pytest.mark.parametrize("k,p,d", [(3, 2, 1), (3, 2, 2), (2, 2, 3), (1, 1, 3), (4, 3, 1)])
+def test_padding_rule_is_torchs(k, p, d):
+    with pytest.raises(RuntimeError, match="half"):
+        F.max_pool2d(torch.zeros(1, 1, 12, 12), k, 1, p, d)
+    with pytest.raises(PoolingError, match="more than half the window"):
+        PoolSpec("max", k, 1, p, d)
+
+
+@pytest.mark.parametrize("value,message", [(np.nan, "NaN, which is not a usable number"),
+                                           (np.inf, "∞, which is not"), (1e30, "1e\\+30; keep values between")])
+def test_extreme_values_are_refused(value, message):
+    x = np.ones((4, 4))
+    x[1, 2] = value
+    with pytest.raises(PoolingError, match=f"row 2, column 3\\) is {message}"):
+        pool(x, PoolSpec())
+
+
+def test_negative_values_fine_for_max_but_refused_for_lp():
+    x = -np.arange(16.0).reshape(4, 4)
+    np.testing.assert_array_equal(pool(x, PoolSpec("max")), [[0, -2], [-8, -10]])
+    with pytest.raises(PoolingError, match="negative values"):
+        pool(x, PoolSpec("lp"))
+    with pytest.raises(PoolingError, match="empty"):
+        pool(np.zeros((0, 4)), PoolSpec())
+
+
+def test_arithmetic_text():
+    x = np.array([[3, 1, 0, 0], [4, 1, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0.0]])
+    assert arithmetic(x, PoolSpec("max"), window_at(x, PoolSpec("max"), 0, 0)) == "max(3, 1, 4, 1) = 4"
+    mean = PoolSpec("mean", 3, 2, 1)
+    assert arithmetic(x, mean, window_at(x, mean, 0, 0)) == \
+        "(0 + 0 + 0 + 0 + 3 + 1 + 0 + 4 + 1) / 9 = 1 (padding zeros counted)"
+    excl = PoolSpec("mean", 3, 2, 1, count_include_pad=False)
+    assert arithmetic(x, excl, window_at(x, excl, 0, 0)) == "(3 + 1 + 4 + 1) / 4 = 2.25 (padding not counted)"
+    lp = PoolSpec("lp", 2, 2)
+    assert arithmetic(x, lp, window_at(x, lp, 0, 0)) == "(3^2 + 1^2 + 4^2 + 1^2)^(1/2) = 5.2"
+    assert fmt(-2.0) == "−2" and fmt(1 / 3) == "0.33" and fmt(2.5e7) == "2.5e+07" and fmt(123456.0) == "123456"
+
+
+def test_grid_sources():
+    assert random_ints(5, 6, seed=3).shape == (5, 6)
+    np.testing.assert_array_equal(random_ints(4, 4, 1), random_ints(4, 4, 1))
+    g = gradient(4, 4)
+    assert g[0, 0] == 0 and g[3, 3] == 9
+    assert checkerboard(4, 4).sum() == 8 * 9
+    assert (sparse_peaks(16, 16, 2) > 0).mean() == pytest.approx(0.1, abs=0.01)
+    patch = image_patch(np.linspace(0, 1, 100 * 100).reshape(100, 100), 8, 8)
+    assert patch.shape == (8, 8) and 0 <= patch.min() <= patch.max() <= 99
+    with pytest.raises(GridError, match="between 4x4 and 16x16"):
+        make_grid("random", 3, 20)
+    with pytest.raises(GridError, match="Choose an image"):
+        make_grid("image", 8, 8)
+
+
+def test_parse_grid_names_bad_cells():
+    np.testing.assert_array_equal(parse_grid([["1", " -2 ", "2,5"], [3, "1e2", "−1"]]), [[1, -2, 2.5], [3, 100, -1]])
+    with pytest.raises(GridError, match=r"\(row 2, column 1\) holds “abc”, which is not a number"):
+        parse_grid([["1", "2"], ["abc", "3"]])
+    with pytest.raises(GridError, match=r"\(row 1, column 2\) is empty"):
+        parse_grid([["1", ""], ["2", "3"]])
+    with pytest.raises(GridError, match="same length"):
+        parse_grid([["1", "2"], ["3"]])
+    nan = parse_grid([["nan", "1"], ["1", "1"]])
+    with pytest.raises(PoolingError, match="not a usable number"):
+        pool(nan, PoolSpec("max", 1, 1))
+
+
+def test_image_levels_match_torch_and_halve():
+    img = np.random.default_rng(0).random((512, 512, 3)).astype(np.float32)
+    levels = pool_levels(img, 4)
+    assert [lv.size for lv in levels] == [(512, 512), (256, 256), (128, 128), (64, 64), (32, 32)]
+    t = torch.from_numpy(img).permute(2, 0, 1)[None]
+    np.testing.assert_allclose(levels[2].max, F.max_pool2d(F.max_pool2d(t, 2), 2)[0].permute(1, 2, 0).numpy())
+    np.testing.assert_allclose(levels[1].mean, F.avg_pool2d(t, 2)[0].permute(1, 2, 0).numpy(), rtol=1e-6)
+    with pytest.raises(PoolImageError, match="between 1 and 4"):
+        pool_levels(img, 5)
+    with pytest.raises(PoolImageError, match="fewer levels"):
+        pool_levels(np.zeros((20, 20), np.float32), 4, kernel=3)
+
+
+def test_variants_and_the_rule_of_thumb():
+    img = np.full((64, 64), 0.5, np.float32)
+    noisy = make_variant(img, "salt_pepper", 0.2)
+    assert ((noisy == 0) | (noisy == 1)).mean() == pytest.approx(0.2, abs=0.03)
+    lv = pool_levels(noisy, 2)[-1]
+    assert np.std(lv.mean) < np.std(lv.max)  # mean smooths noise away
+    lines = sparse_lines(128, count=5)
+    assert (lines > 0).mean() < 0.05
+    lv = pool_levels(lines, 2)[-1]
+    assert lv.max.max() >= 0.7 > lv.mean.max()  # max keeps thin lines bright, mean dilutes them
+    with pytest.raises(PoolImageError, match="between 0 and 1"):
+        make_variant(img, "gaussian", 3.0)
+
+
+def test_digit_cnn_receptive_fields():
+    layers = parse_stack(list(DIGIT_CNN), 28)
+    table = receptive_fields(28, layers)
+    assert [(r.name, r.size, r.rf, r.jump) for r in table] == [
+        ("input", 28, 1, 1), ("conv1", 26, 3, 1), ("pool1", 13, 4, 2), ("conv2", 11, 8, 2), ("pool2", 5, 10, 4)]
+    field = unit_field(table, 4, 1, 2, 28)  # one pool2 unit sees a 10x10 region
+    assert field.rows == (4, 14) and field.cols == (8, 18) and not field.clipped
+    with pytest.raises(StackError, match="does not exist"):
+        unit_field(table, 4, 5, 0, 28)
+
+
+@pytest.mark.parametrize("rows,message", [
+    ([], "empty"),
+    ([{"kind": "dense", "k": 3, "s": 1, "p": 0}], "'conv' or 'pool'"),
+    ([{"kind": "conv", "k": "x", "s": 1, "p": 0}], "kernel must be a number"),
+    ([{"kind": "conv", "k": 0, "s": 1, "p": 0}], "at least 1"),
+    ([{"kind": "pool", "k": 2, "s": 2, "p": 2}], "more than half"),
+    ([{"kind": "conv", "k": 30, "s": 1, "p": 0}], "does not fit in the 28x28"),
+])
+def test_bad_stacks(rows, message):
+    with pytest.raises(StackError, match=message):
+        parse_stack(rows, 28)
