@@ -85,7 +85,7 @@ KERN_VIEW = "kern_view"  # str: clipped / absolute / stretch / diverging
 KERN_MAGNITUDE = "kern_magnitude"  # bool: show sqrt(gx²+gy²) for Sobel/Scharr/Prewitt
 KERN_ROW = "kern_row"  # int: inspected output row
 KERN_COL = "kern_col"  # int: inspected output column
-KERN_CHANNEL = "kern_channel"  # int 0..2: inspected channel (RGB)
+KERN_CHANNEL = "kern_channel"  # str: inspected channel of an RGB image, "red", "green" or "blue"
 KERN_CLICK = "kern_click"  # streamlit_image_coordinates value on the output image
 KERN_LAST_CLICK = "kern_last_click"  # unix_time of the last click already applied
 KERN_URL_DONE = "kern_url_done"  # bool: URL parameters already applied this session
@@ -102,3 +102,24 @@ KERN_NOISE_KIND = "kern_noise_kind"  # "salt and pepper" or "gaussian"
 KERN_NOISE_AMOUNT = "kern_noise_amount"  # float
 KERN_NOISE_SIZE = "kern_noise_size"  # int: filter size for the comparison
 KERN_NOISE_FILTER = "kern_noise_filter"  # "median", "min" or "max"
+
+# --- Transforms page (issue 6) ---
+TF_STEPS = "tf_steps"  # list[dict]: the pipeline steps {"id", "name", "enabled", "params"} (models.pipeline)
+TF_NEXT_ID = "tf_next_id"  # int: next step id number, so new steps never reuse an old step's widget keys
+TF_URL_DONE = "tf_url_done"  # bool: ?tf= pipeline from the URL already applied this session
+TF_NOTICE = "tf_notice"  # str: message about the last import/link (shown once)
+TF_SEED = "tf_seed"  # int: seed before the whole pipeline
+TF_ADD = "tf_add"  # str: catalogue entry chosen for "Add step"
+TF_PRESET = "tf_preset"  # str: preset chosen for "Load preset"
+TF_TAB = "tf_tab"  # str: open tab (Stages / Random outcomes / Export & share / Dataset & DataLoader)
+TF_GRID_N = "tf_grid_n"  # int: outcomes in the random grid (8..16)
+TF_IMPORT = "tf_import"  # uploaded pipeline JSON
+TF_STEP_PREFIX = "tf_step_"  # + "<step id>_<param>" : one widget per step parameter; "<id>__on" enable toggle
+TF_DS_SOURCE = "tf_ds_source"  # "MNIST sample" or "Sample photos"
+TF_DS_N = "tf_ds_n"  # int: number of samples
+TF_DS_BATCH = "tf_ds_batch"  # int: batch_size
+TF_DS_SHUFFLE = "tf_ds_shuffle"  # bool
+TF_DS_DROP = "tf_ds_drop"  # bool: drop_last
+TF_DS_SEED = "tf_ds_seed"  # int: DataLoader seed
+TF_DS_WALKER = "tf_ds_walker"  # (signature, models.digit_dataset.EpochWalker, last Batch | None)
+KERN_TEXT_ERROR = "kern_text_error"  # str | None: why the typed kernel text could not be read

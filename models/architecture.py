@@ -292,3 +292,14 @@ def torchinfo_rows(spec: list[Layer], input_shape: tuple[int, int, int]) -> tupl
                               col_names=("output_size", "num_params"))
     rows = [(tuple(info.output_size[1:]), info.num_params) for info in stats.summary_list if info.depth == 1]
     return rows, stats.total_params, str(stats)
+
+
+def depth_profile(rows: list[Row], input_shape: tuple[int, int, int]) -> tuple[list[str], list[int], list[int]]:
+    """(x labels, pixels per side, feature maps) for the input and every working conv/pool row."""
+    labels, res, maps = ["input"], [input_shape[1]], [input_shape[0]]
+    for r in rows:
+        if r.ok and len(r.shape) == 3 and r.layer.kind in ("conv", "maxpool", "avgpool"):
+            labels.append(f"{r.index}·{'conv' if r.layer.kind == 'conv' else 'pool'}")
+            res.append(r.shape[1])
+            maps.append(r.shape[0])
+    return labels, res, maps
