@@ -97,7 +97,16 @@ def _from_input(image) -> np.ndarray:
         raise DigitError(f"expected a (H, W) grey or (H, W, 3/4) colour image, got shape {arr.shape}")
     if arr.shape[0] == 0 or arr.shape[1] == 0:
         raise DigitError("the image is empty (0 pixels)")
+    if arr.dtype == np.uint8 and arr.ndim == 3 and arr.shape[2] in (3, 4):
+        arr = _luminance_alpha_uint8(arr)  # fast path for canvases and photos: 1-2 channels, not 4
     return _shrink(_as_float(arr))
+
+
+def _luminance_alpha_uint8(arr: np.ndarray) -> np.ndarray:
+    """uint8 (H,W,3) -> (H,W) luminance; (H,W,4) -> (H,W,2) luminance + alpha (PIL's ITU-R 601 weights)."""
+    arr = np.ascontiguousarray(arr)
+    lum = np.asarray(Image.fromarray(arr, "RGBA" if arr.shape[2] == 4 else "RGB").convert("L"))
+    return lum if arr.shape[2] == 3 else np.stack([lum, arr[..., 3]], axis=-1)
 
 
 def _grey(arr: np.ndarray) -> np.ndarray:
