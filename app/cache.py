@@ -80,3 +80,5 @@ def learned_conv1():
 
     conv = load_pretrained().conv1
     return conv.weight.detach().double().numpy()[:, 0].copy(), conv.bias.detach().double().numpy().copy()
+
+

@@ -102,6 +102,7 @@ KERN_NOISE_KIND = "kern_noise_kind"  # "salt and pepper" or "gaussian"
 KERN_NOISE_AMOUNT = "kern_noise_amount"  # float
 KERN_NOISE_SIZE = "kern_noise_size"  # int: filter size for the comparison
 KERN_NOISE_FILTER = "kern_noise_filter"  # "median", "min" or "max"
+KERN_TEXT_ERROR = "kern_text_error"  # str | None: why the typed kernel text could not be read
 
 # --- Transforms page (issue 6) ---
 TF_STEPS = "tf_steps"  # list[dict]: the pipeline steps {"id", "name", "enabled", "params"} (models.pipeline)

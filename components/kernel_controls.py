@@ -1,0 +1,59 @@
+"""Convolution controls (padding, stride, dilation, flip, bias, display) and the output-size formula."""
+
+import streamlit as st
+
+from app import state
+from models.convolution import DILATIONS, PADDING_LABELS, PADDINGS, STRIDES
+from models.geometry import formula_text
+from models.kernel_url import VIEWS
+
+VIEW_LABELS = {"clipped": "clipped to 0..1", "absolute": "absolute value", "stretch": "min–max stretched",
+               "diverging": "diverging colours (signed)"}
+
+
+def conv_controls(gradient_pair: bool) -> dict:
+    """Render the controls; return their values as a dict of plain values."""
+    c1, c2 = st.columns(2)
+    with c1:
+        st.toggle("Normalise to sum 1", key=state.KERN_NORMALISE,
+                  help="Divide every weight by their sum, so flat areas keep their brightness.")
+        st.number_input("Bias (added to every output pixel)", -1000.0, 1000.0, step=0.1, format="%.4f",
+                        key=state.KERN_BIAS)
+        st.selectbox("Padding", PADDINGS, format_func=PADDING_LABELS.get, key=state.KERN_PADDING,
+                     help="'same' paddings add d·(k−1)/2 pixels on every side so a stride-1 output keeps the "
+                          "input's size; they differ in what they invent beyond the border.")
+    with c2:
+        st.segmented_control("Stride", STRIDES, key=state.KERN_STRIDE, help="Step between kernel positions.")
+        st.segmented_control("Dilation", DILATIONS, key=state.KERN_DILATION,
+                             help="Gap between the kernel's taps: dilation 2 spreads a 3×3 over 5×5 pixels.")
+        st.toggle("True convolution (flip the kernel)", key=state.KERN_FLIP,
+                  help="Off: cross-correlation, which is what nn.Conv2d computes and deep learning calls "
+                       "convolution. On: the mathematicians' convolution, kernel rotated by 180°.")
+    view = st.radio("Show signed outputs as", VIEWS, format_func=VIEW_LABELS.get, key=state.KERN_VIEW,
+                    horizontal=True)
+    magnitude = False
+    if gradient_pair:
+        magnitude = st.toggle("Gradient magnitude √(gx² + gy²)", key=state.KERN_MAGNITUDE,
+                              help="Combine this kernel's x and y versions: edges in every direction, all ≥ 0.")
+    ss = st.session_state
+    return dict(normalise=bool(ss[state.KERN_NORMALISE]), bias=float(ss[state.KERN_BIAS]),
+                padding=ss[state.KERN_PADDING], stride=int(ss.get(state.KERN_STRIDE) or 1),
+                dilation=int(ss.get(state.KERN_DILATION) or 1), flip=bool(ss[state.KERN_FLIP]), view=view,
+                magnitude=magnitude)
+
+
+def formula(h: int, w: int, k: int, p: int, s: int, d: int) -> None:
+    """The output-size formula with the actual numbers, for height and width."""
+    st.markdown(
+        "**Output size** = ⌊(n + 2p − d(k−1) − 1) / s⌋ + 1 with "
+        f"k = {k}, p = {p}, s = {s}, d = {d}:  \n"
+        f"height: `{formula_text(h, k, p, s, d)}`  \nwidth: `{formula_text(w, k, p, s, d)}`")
+
+
+FLIP_EXPLANATION = """
+**Cross-correlation vs convolution.** `nn.Conv2d` slides the kernel as it is and multiplies each weight with the
+pixel under it: that is *cross-correlation*, although deep learning calls it convolution. The textbook
+*convolution* first rotates the kernel by 180° (flips it up–down and left–right). For symmetric kernels (box,
+Gaussian, Laplacian) nothing changes; for Sobel x the sign of every edge flips. A network does not care: it
+simply learns the flipped weights.
+"""

@@ -1,0 +1,119 @@
+"""Plotly figures for the Kernels page. Row 0 is always at the top (image convention)."""
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from components.theme import CATEGORICAL, DIVERGING_SCALE, SEQUENTIAL_SCALE, font_size, style_figure
+
+
+def _fmt(values: np.ndarray) -> str:
+    return "%{z:.2f}" if values.size > 49 else "%{z:.3g}"
+
+
+def _grid_axes(fig: go.Figure, rows: int, cols: int) -> None:
+    fig.update_xaxes(showgrid=False, zeroline=False, tickmode="linear", dtick=1 if cols <= 12 else 4)
+    fig.update_yaxes(showgrid=False, zeroline=False, autorange="reversed", tickmode="linear",
+                     dtick=1 if rows <= 12 else 4, scaleanchor="x")
+
+
+def _heat(values: np.ndarray, signed: bool, showscale: bool = True, text: bool = True, name: str = "") -> go.Heatmap:
+    m = float(np.nanmax(np.abs(values))) if values.size and np.isfinite(values).any() else 1.0
+    m = m or 1.0
+    return go.Heatmap(
+        z=values, colorscale=DIVERGING_SCALE if signed else SEQUENTIAL_SCALE,
+        zmin=-m if signed else float(np.nanmin(values)), zmax=m if signed else float(np.nanmax(values)),
+        texttemplate=_fmt(values) if text and values.shape[0] <= 12 else None, showscale=showscale, name=name,
+        hovertemplate="row %{y}, col %{x}: %{z:.4g}<extra></extra>", xgap=1, ygap=1)
+
+
+def kernel_heatmap(kernel: np.ndarray, projector: bool, title: str = "Kernel weights") -> go.Figure:
+    """Annotated (k,k) heatmap on the zero-centred diverging scale: blue < 0 < red, white = 0."""
+    fig = go.Figure(_heat(kernel, signed=True))
+    fig.update_layout(title=title, height=420 if projector else 340)
+    _grid_axes(fig, *kernel.shape)
+    return style_figure(fig, projector)
+
+
+def inspector_grids(patch: np.ndarray, weights: np.ndarray, product: np.ndarray, projector: bool) -> go.Figure:
+    """Three annotated (k,k) grids: input patch (magnitudes), kernel and product (signed)."""
+    fig = make_subplots(1, 3, subplot_titles=("input patch", "× kernel", "= products"), horizontal_spacing=0.06)
+    fig.add_trace(_heat(patch, signed=False, showscale=False, name="patch"), 1, 1)
+    fig.add_trace(_heat(weights, signed=True, showscale=False, name="kernel"), 1, 2)
+    fig.add_trace(_heat(product, signed=True, showscale=False, name="product"), 1, 3)
+    k = patch.shape[0]
+    fig.update_layout(height=(460 if projector else 330) if k <= 7 else (620 if projector else 480))
+    _grid_axes(fig, k, k)
+    for i in (2, 3):
+        fig.update_yaxes(scaleanchor=f"x{i}", row=1, col=i)
+    return style_figure(fig, projector)
+
+
+def histogram_figure(counts: np.ndarray, edges: np.ndarray, projector: bool, lo: float | None = None,
+                     hi: float | None = None) -> go.Figure:
+    """Bar histogram of output values; dashed lines at the ends of the displayed range."""
+    centres = (edges[:-1] + edges[1:]) / 2
+    fig = go.Figure(go.Bar(x=centres, y=counts, width=np.diff(edges), marker_color=CATEGORICAL[0],
+                           hovertemplate="%{x:.3g}: %{y} pixels<extra></extra>"))
+    for x in (v for v in (lo, hi) if v is not None):
+        fig.add_vline(x=x, line_dash="dash", line_color=CATEGORICAL[3], line_width=3 if projector else 2)
+    fig.update_layout(title="Histogram of output values", height=320 if projector else 260, bargap=0,
+                      xaxis_title="output value", yaxis_title="pixels")
+    return style_figure(fig, projector)
+
+
+def frequency_figure(magnitude: np.ndarray, projector: bool) -> go.Figure:
+    """|FFT| of the kernel with zero frequency in the centre."""
+    n = magnitude.shape[0]
+    freqs = (np.arange(n) - n // 2) / n
+    fig = go.Figure(go.Heatmap(z=magnitude, x=freqs, y=freqs, colorscale=SEQUENTIAL_SCALE, zmin=0,
+                               hovertemplate="fx %{x:.2f}, fy %{y:.2f}: |H| = %{z:.3g}<extra></extra>"))
+    fig.update_layout(title="Frequency response |FFT| (centre = flat areas)", height=420 if projector else 340,
+                      xaxis_title="cycles per pixel (x)", yaxis_title="cycles per pixel (y)")
+    fig.update_yaxes(autorange="reversed", scaleanchor="x")
+    return style_figure(fig, projector)
+
+
+def gaussian_surface(g: np.ndarray, projector: bool) -> go.Figure:
+    k = g.shape[0]
+    x = np.arange(k) - k // 2
+    fig = go.Figure(go.Surface(z=g, x=x, y=x, colorscale=SEQUENTIAL_SCALE, showscale=False))
+    fig.update_layout(title="The bell in 3D (drag to rotate)", height=460 if projector else 380,
+                      scene=dict(xaxis_title="x", yaxis_title="y", zaxis_title="weight"))
+    return style_figure(fig, projector)
+
+
+def gaussian_profile(g1: np.ndarray, sigma: float, projector: bool) -> go.Figure:
+    k = g1.shape[0]
+    x = np.arange(k) - k // 2
+    fig = go.Figure(go.Scatter(x=x, y=g1, mode="lines+markers", line_color=CATEGORICAL[0], name="weight"))
+    for s in (-sigma, sigma):
+        fig.add_vline(x=s, line_dash="dot", line_color=CATEGORICAL[3])
+    fig.update_layout(title=f"1D profile (dotted: ±σ = ±{sigma:g})", height=380 if projector else 300,
+                      xaxis_title="offset from centre (pixels)", yaxis_title="weight", showlegend=False)
+    return style_figure(fig, projector)
+
+
+def sliding_figure(crop: np.ndarray, out: np.ndarray, done: int, top: int, left: int, span: int,
+                   projector: bool) -> go.Figure:
+    """Input crop with the current window outlined, and the output built up to cell `done` (NaN = not yet)."""
+    fig = make_subplots(1, 2, subplot_titles=("input crop (window outlined)", "output so far"),
+                        horizontal_spacing=0.08)
+    fig.add_trace(_heat(crop, signed=False, showscale=False), 1, 1)
+    shown = out.astype(float).copy().ravel()
+    shown[done + 1:] = np.nan
+    shown = shown.reshape(out.shape)
+    m = float(np.nanmax(np.abs(out))) or 1.0
+    fig.add_trace(go.Heatmap(z=shown, colorscale=DIVERGING_SCALE, zmin=-m, zmax=m, showscale=False, xgap=1,
+                             ygap=1, texttemplate="%{z:.2f}", hovertemplate="%{z:.4g}<extra></extra>"), 1, 2)
+    width = 5 if projector else 3
+    fig.add_shape(type="rect", x0=left - 0.5, x1=left + span - 0.5, y0=top - 0.5, y1=top + span - 0.5,
+                  line=dict(color=CATEGORICAL[1], width=width), row=1, col=1)
+    r, c = divmod(done, out.shape[1])
+    fig.add_shape(type="rect", x0=c - 0.5, x1=c + 0.5, y0=r - 0.5, y1=r + 0.5,
+                  line=dict(color=CATEGORICAL[1], width=width), row=1, col=2)
+    fig.update_layout(height=520 if projector else 420)
+    _grid_axes(fig, *crop.shape)
+    fig.update_yaxes(scaleanchor="x2", row=1, col=2)
+    fig.update_annotations(font_size=font_size(projector))
+    return style_figure(fig, projector)

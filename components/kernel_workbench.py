@@ -1,0 +1,123 @@
+"""The Kernels page's main fragment: design the kernel, set the convolution, see and inspect the output."""
+
+import numpy as np
+import streamlit as st
+
+from app import cache, state
+from components import kernel_url_state
+from components.kernel_controls import FLIP_EXPLANATION, conv_controls, formula
+from components.kernel_display import colour_output
+from components.kernel_editor import CUSTOM, base_kernel, kernel_editor
+from components.kernel_export_ui import export_section
+from components.kernel_figures import frequency_figure, histogram_figure, kernel_heatmap
+from components.layout import explain
+from components.pixel_inspector import CHANNELS, inspector
+from models.convolution import (
+    ConvSettings,
+    display_values,
+    effective_kernel,
+    frequency_response,
+    gradient_magnitude,
+    histogram,
+)
+from models.kernels import (
+    GRADIENT_PAIRS,
+    AllZeroKernel,
+    KernelError,
+    PresetParams,
+    check_bias,
+    make_preset,
+    normalise,
+    validate,
+)
+
+inspector_fragment = st.fragment(inspector)
+
+
+def _checked_kernel(raw: np.ndarray, want_normalised: bool) -> np.ndarray | None:
+    """Validated (and optionally normalised) kernel, or None after showing why it cannot be used."""
+    try:
+        kernel = validate(raw)
+    except AllZeroKernel as exc:
+        st.warning(str(exc))
+        return raw.astype(np.float64)
+    except KernelError as exc:
+        st.error(str(exc))
+        return None
+    if want_normalised:
+        try:
+            kernel = normalise(kernel)
+        except KernelError as exc:
+            st.info(str(exc))
+    return kernel
+
+
+def _convolve(image_id: str, image: np.ndarray, kernel: np.ndarray, settings: ConvSettings):
+    return cache.kernel_output(image_id, image, np.ascontiguousarray(kernel, dtype=np.float64).tobytes(),
+                               kernel.shape[0], settings)
+
+
+def workbench(image: np.ndarray, image_id: str, sample_in_url: bool, projector: bool, learned) -> None:
+    """image: (H,W) gray or (H,W,3) RGB float32 in [0,1]."""
+    ss = st.session_state
+    preset = ss.get(state.KERN_PRESET) or "sobel x"
+    left, right = st.columns([1, 1], gap="large")
+    with left:
+        raw = kernel_editor(learned)
+    with right:
+        opts = conv_controls(gradient_pair=preset in GRADIENT_PAIRS)
+    try:
+        base = base_kernel(preset, learned)[0]
+    except KernelError:
+        base = raw
+    ss[state.KERN_CURRENT] = (raw, None, None)
+    kernel = _checked_kernel(raw, opts["normalise"])
+    try:
+        settings = ConvSettings(opts["padding"], opts["stride"], opts["dilation"], opts["flip"],
+                                check_bias(opts["bias"]))
+    except KernelError as exc:
+        st.error(str(exc))
+        kernel = None
+    if kernel is None:
+        kernel_url_state.sync(base, sample_in_url, projector)
+        return
+    ss[state.KERN_CURRENT] = (raw, kernel, settings)
+    k = kernel.shape[0]
+    h, w = image.shape[:2]
+    formula(h, w, k, settings.pad(k), settings.stride, settings.dilation)
+    try:
+        out = _convolve(image_id, image, kernel, settings)
+    except KernelError as exc:
+        st.error(str(exc))
+        kernel_url_state.sync(base, sample_in_url, projector)
+        return
+    shown_values, gy, caption = out, None, ""
+    if opts["magnitude"] and preset in GRADIENT_PAIRS and preset != CUSTOM:
+        pair = make_preset(GRADIENT_PAIRS[preset], PresetParams())[0]
+        gy = _convolve(image_id, image, pair, settings)
+        shown_values = gradient_magnitude(out, gy)
+        caption = f"Showing √(gx² + gy²) with {preset} and {GRADIENT_PAIRS[preset]}. "
+    view = opts["view"]
+    values, vmin, vmax = display_values(shown_values, view)
+    channel = CHANNELS.index(ss.get(state.KERN_CHANNEL) or "red")
+    shown = colour_output(values, vmin, vmax, diverging=view == "diverging", channel=channel)
+    caption += f"Output values range {float(shown_values.min()):.3f} … {float(shown_values.max()):.3f}; " \
+               f"shown {view}: {vmin:.3g} → darkest/blue, {vmax:.3g} → brightest/red."
+    if view == "diverging" and image.ndim == 3:
+        caption += f" The diverging scale shows one channel at a time: {CHANNELS[channel]} (pick it below)."
+    inspector_fragment(image, shown_values, shown, kernel, settings, caption, projector, gy)
+    c1, c2, c3 = st.columns(3)
+    c1.plotly_chart(kernel_heatmap(effective_kernel(kernel, settings), projector,
+                                   "Kernel as applied" + (" (flipped 180°)" if settings.flip else "")),
+                    key="kern_heatmap")
+    c2.plotly_chart(histogram_figure(*histogram(shown_values), projector, vmin, vmax), key="kern_histogram")
+    c3.plotly_chart(frequency_figure(frequency_response(kernel), projector), key="kern_frequency")
+    explain("**Frequency response.** The centre of this map is the zero frequency (flat areas), the edges the "
+            "finest checkerboard detail. A blur is bright in the middle and dark outside (low-pass: it keeps "
+            "smooth regions, removes detail). An edge detector is dark in the middle (flat areas → 0) and bright "
+            "outside (high-pass).", projector, "About the frequency response")
+    if settings.flip:
+        explain(FLIP_EXPLANATION, projector, "Cross-correlation vs convolution")
+    export_section(kernel, settings, image.ndim == 3)
+    kernel_url_state.sync(base, sample_in_url, projector)
+workbench_fragment = st.fragment(workbench)

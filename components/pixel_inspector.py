@@ -1,0 +1,88 @@
+"""Input and output side by side; click an output pixel to see the arithmetic that made it."""
+
+import numpy as np
+import streamlit as st
+from streamlit_image_coordinates import streamlit_image_coordinates
+
+from app import state
+from components.kernel_display import DISPLAY_WIDTH, click_to_pixel, display_height, draw_box, fit, png_bytes
+from components.kernel_figures import inspector_grids
+from models.convolution import ConvSettings, inspect_pixel
+
+CHANNELS = ("red", "green", "blue")
+
+
+def _selected(ho: int, wo: int) -> tuple[int, int]:
+    """Apply a new click (if any) to the row/col state, clamp to the output, and return (row, col)."""
+    ss = st.session_state
+    click = ss.get(state.KERN_CLICK)
+    if click and click.get("unix_time") != ss.get(state.KERN_LAST_CLICK):
+        ss[state.KERN_LAST_CLICK] = click.get("unix_time")
+        hit = click_to_pixel(click, ho, wo)
+        if hit:
+            ss[state.KERN_ROW], ss[state.KERN_COL] = hit
+    ss[state.KERN_ROW] = min(max(int(ss.get(state.KERN_ROW, 0)), 0), ho - 1)
+    ss[state.KERN_COL] = min(max(int(ss.get(state.KERN_COL, 0)), 0), wo - 1)
+    return ss[state.KERN_ROW], ss[state.KERN_COL]
+
+
+def side_by_side(image: np.ndarray, shown: np.ndarray, out_shape: tuple, ins, caption: str) -> None:
+    """image (H,W) or (H,W,3) in [0,1]; shown (Ho,Wo,3) uint8 output colours; ins: the Inspection to outline."""
+    h, w = image.shape[:2]
+    ho, wo = out_shape
+    dh = display_height(h, w)
+    rgb = np.repeat(image[..., None], 3, axis=2) if image.ndim == 2 else image
+    in_disp = fit((np.clip(rgb, 0, 1) * 255 + 0.5).astype(np.uint8), dh, DISPLAY_WIDTH).copy()
+    sy, sx = dh / h, DISPLAY_WIDTH / w
+    draw_box(in_disp, ins.top * sy, ins.left * sx, (ins.top + ins.span) * sy, (ins.left + ins.span) * sx)
+    out_disp = fit(shown, dh, DISPLAY_WIDTH).copy()
+    oy, ox = dh / ho, DISPLAY_WIDTH / wo
+    draw_box(out_disp, ins.row * oy, ins.col * ox, (ins.row + 1) * oy, (ins.col + 1) * ox, width=2)
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**Input** ({h}×{w}); orange box = the window under the kernel")
+        st.image(png_bytes(in_disp), width=DISPLAY_WIDTH)
+    with right:
+        st.markdown(f"**Output** ({ho}×{wo}); **click any pixel** to inspect it")
+        streamlit_image_coordinates(out_disp, width=DISPLAY_WIDTH, key=state.KERN_CLICK,
+                                    png_compression_level=1, cursor="crosshair")
+        st.caption(caption)
+
+
+def inspector(image: np.ndarray, out: np.ndarray, shown: np.ndarray, kernel: np.ndarray, settings: ConvSettings,
+              caption: str, projector: bool, gy: np.ndarray | None = None) -> None:
+    """The whole inspector: images (clickable output), pixel pickers and the arithmetic for that pixel."""
+    ho, wo = out.shape[:2]
+    row, col = _selected(ho, wo)
+    channel = 0
+    if image.ndim == 3:
+        channel = CHANNELS.index(st.session_state.get(state.KERN_CHANNEL) or "red")
+    plane = image if image.ndim == 2 else image[..., channel]
+    ins = inspect_pixel(plane, kernel, settings, row, col)
+    side_by_side(image, shown, (ho, wo), ins, caption)
+    st.subheader(f"Pixel inspector: output row {row}, column {col}")
+    c1, c2, c3 = st.columns(3)
+    c1.number_input("Output row", 0, ho - 1, key=state.KERN_ROW)
+    c2.number_input("Output column", 0, wo - 1, key=state.KERN_COL)
+    if image.ndim == 3:
+        c3.segmented_control("Channel", CHANNELS, key=state.KERN_CHANNEL)
+    st.plotly_chart(inspector_grids(ins.patch, ins.weights, ins.product, projector), key="kern_inspector_grids")
+    terms = " + ".join(f"{p:.3f}×({wt:.3g})" for p, wt in zip(ins.patch.ravel()[:4], ins.weights.ravel()[:4],
+                                                            strict=True))
+    more = " + …" if ins.patch.size > 4 else ""
+    shown_value = float(out[row, col] if out.ndim == 2 else out[row, col, channel])
+    lines = [f"sum of the {ins.patch.size} products = {terms}{more} = **{ins.total:.4f}**",
+             f"sum + bias = {ins.total:.4f} + ({ins.bias:.4f}) = **{ins.value:.4f}**"]
+    if gy is not None:
+        g2 = float(gy[row, col] if gy.ndim == 2 else gy[row, col, channel])
+        lines.append(f"gx = {ins.value:.4f}, gy = {g2:.4f} → √(gx² + gy²) = **{shown_value:.4f}**")
+    else:
+        lines.append(f"output value at ({row}, {col}) = **{shown_value:.4f}**")
+    p = settings.pad(kernel.shape[0])
+    h, w = plane.shape
+    if p and (ins.top < 0 or ins.left < 0 or ins.top + ins.span > h or ins.left + ins.span > w):
+        lines.append(f"The window hangs over the border: those cells come from **{settings.padding}** padding.")
+    st.markdown("  \n".join(lines), help="Computed in float64; the image is computed in float32 by conv2d, "
+                                         "so the last digit may differ.")
+    st.markdown(f'<span data-testid="kern-inspector-sum" data-sum="{ins.total:.6f}" data-value="{ins.value:.6f}">'
+                f"</span>", unsafe_allow_html=True)

@@ -1,0 +1,180 @@
+"""2D convolution as deep learning does it, plus the arithmetic behind any one output pixel.
+
+Images are float32 numpy arrays in [0, 1]: grayscale (H, W) or RGB (H, W, 3); RGB is convolved
+depthwise (the same kernel on each channel, like groups=3). Kernels are (k, k) with odd k.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from models.geometry import output_size
+from models.kernels import KernelError
+
+PADDINGS = ("valid", "zeros", "reflect", "replicate", "circular")
+PADDING_LABELS = {"valid": "valid (no padding)", "zeros": "same, zeros", "reflect": "same, reflect",
+                  "replicate": "same, replicate", "circular": "same, circular"}
+NUMPY_PAD = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+STRIDES = (1, 2, 3, 4)
+DILATIONS = (1, 2, 3)
+
+
+@dataclass(frozen=True)
+class ConvSettings:
+    padding: str = "zeros"
+    stride: int = 1
+    dilation: int = 1
+    flip: bool = False  # True: true convolution (kernel rotated 180°); False: cross-correlation
+    bias: float = 0.0
+
+    def __post_init__(self):
+        if self.padding not in PADDINGS:
+            raise KernelError(f"Padding must be one of {', '.join(PADDINGS)}; got {self.padding!r}.")
+        if self.stride not in STRIDES:
+            raise KernelError(f"Stride must be 1, 2, 3 or 4; got {self.stride}.")
+        if self.dilation not in DILATIONS:
+            raise KernelError(f"Dilation must be 1, 2 or 3; got {self.dilation}.")
+
+    def pad(self, k: int) -> int:
+        """Pixels added on each side: 0 for valid, d(k−1)/2 ('same' at stride 1) otherwise."""
+        return 0 if self.padding == "valid" else self.dilation * (k - 1) // 2
+
+
+def effective_kernel(kernel: np.ndarray, settings: ConvSettings) -> np.ndarray:
+    """The weights actually slid over the image: rotated 180° for true convolution."""
+    return kernel[::-1, ::-1].copy() if settings.flip else np.asarray(kernel)
+
+
+def output_shape(h: int, w: int, k: int, settings: ConvSettings) -> tuple[int, int]:
+    p, s, d = settings.pad(k), settings.stride, settings.dilation
+    return output_size(h, k, p, s, d), output_size(w, k, p, s, d)
+
+
+def check_fits(h: int, w: int, k: int, settings: ConvSettings) -> None:
+    """Raise KernelError when the (dilated) kernel is larger than the padded image or padding is impossible."""
+    p, d = settings.pad(k), settings.dilation
+    span = d * (k - 1) + 1
+    for name, n in (("tall", h), ("wide", w)):
+        if span > n + 2 * p:
+            raise KernelError(f"The {k}x{k} kernel with dilation {d} spans {span} pixels, but the padded image is "
+                              f"only {n} + 2·{p} = {n + 2 * p} pixels {name}. Choose a 'same' padding, a smaller "
+                              f"kernel, less dilation or a bigger image.")
+        if settings.padding in ("reflect", "circular") and p >= n:
+            raise KernelError(f"{settings.padding.capitalize()} padding of {p} pixels needs an image more than {p} "
+                              f"pixels {name} (it copies pixels from inside the image), but it is {n}. "
+                              f"Use zeros or replicate padding, or a smaller kernel.")
+
+
+def convolve(image: np.ndarray, kernel: np.ndarray, settings: ConvSettings) -> np.ndarray:
+    """(H,W) or (H,W,C) float32 -> (Ho,Wo) or (Ho,Wo,C) float32, computed with torch.nn.functional.conv2d."""
+    h, w = image.shape[:2]
+    k = kernel.shape[0]
+    check_fits(h, w, k, settings)
+    planes = image[None] if image.ndim == 2 else np.moveaxis(image, 2, 0)
+    x = torch.from_numpy(np.ascontiguousarray(planes, dtype=np.float32))[:, None]  # (C,1,H,W)
+    weight = torch.from_numpy(effective_kernel(kernel, settings).astype(np.float32).copy())[None, None]
+    p = settings.pad(k)
+    if settings.padding in ("reflect", "replicate", "circular") and p:
+        x = F.pad(x, (p, p, p, p), mode=settings.padding)
+        p = 0
+    with torch.no_grad():
+        y = F.conv2d(x, weight, bias=torch.tensor([settings.bias], dtype=torch.float32),
+                     stride=settings.stride, padding=p, dilation=settings.dilation)[:, 0].numpy()
+    return y[0] if image.ndim == 2 else np.ascontiguousarray(np.moveaxis(y, 0, 2))
+
+
+def padded(plane: np.ndarray, k: int, settings: ConvSettings) -> np.ndarray:
+    """(H,W) -> (H+2p, W+2p) padded as the settings say (numpy's names for torch's modes)."""
+    p = settings.pad(k)
+    return plane if p == 0 else np.pad(plane, p, mode=NUMPY_PAD[settings.padding])
+
+
+@dataclass
+class Inspection:
+    """Why output pixel (row, col) has its value. Coordinates of the patch are in the unpadded input."""
+    row: int
+    col: int
+    patch: np.ndarray  # (k,k) input values under the kernel (padding included)
+    weights: np.ndarray  # (k,k) kernel as applied (flipped for true convolution)
+    product: np.ndarray  # (k,k) patch * weights
+    total: float  # sum of product
+    bias: float
+    value: float  # total + bias
+    top: int  # input row of the patch's first row (may be negative: padding)
+    left: int
+    span: int  # d(k-1)+1, the patch's footprint on the input
+
+
+def inspect_pixel(plane: np.ndarray, kernel: np.ndarray, settings: ConvSettings, row: int, col: int) -> Inspection:
+    """The arithmetic of one output pixel of a single channel plane (H,W), in float64."""
+    k = kernel.shape[0]
+    ho, wo = output_shape(*plane.shape, k, settings)
+    if not (0 <= row < ho and 0 <= col < wo):
+        raise KernelError(f"Output pixel ({row}, {col}) is outside the {ho}x{wo} output.")
+    big = padded(plane.astype(np.float64), k, settings)
+    s, d, p = settings.stride, settings.dilation, settings.pad(k)
+    patch = big[row * s: row * s + d * (k - 1) + 1: d, col * s: col * s + d * (k - 1) + 1: d]
+    weights = effective_kernel(kernel, settings).astype(np.float64)
+    product = patch * weights
+    total = float(product.sum())
+    return Inspection(row, col, patch, weights, product, total, settings.bias, total + settings.bias,
+                      row * s - p, col * s - p, d * (k - 1) + 1)
+
+
+def gradient_magnitude(gx: np.ndarray, gy: np.ndarray) -> np.ndarray:
+    """sqrt(gx² + gy²), elementwise; any matching shapes."""
+    return np.sqrt(np.square(gx, dtype=np.float32) + np.square(gy, dtype=np.float32))
+
+
+def rank_filter(image: np.ndarray, size: int, kind: str) -> np.ndarray:
+    """Median, min or max over a size x size window (reflect borders), per channel. Non-linear filters."""
+    from scipy import ndimage
+
+    funcs = {"median": ndimage.median_filter, "min": ndimage.minimum_filter, "max": ndimage.maximum_filter}
+    if kind not in funcs:
+        raise KernelError(f"Filter must be median, min or max; got {kind!r}.")
+    footprint = (size, size) if image.ndim == 2 else (size, size, 1)
+    return funcs[kind](image, size=footprint, mode="reflect")
+
+
+def frequency_response(kernel: np.ndarray, n: int = 64) -> np.ndarray:
+    """(n,n) |FFT2| of the kernel zero-padded to n x n, zero frequency in the centre (fftshift)."""
+    spectrum = np.fft.fft2(np.asarray(kernel, dtype=np.float64), s=(n, n))
+    return np.fft.fftshift(np.abs(spectrum))
+
+
+def display_values(out: np.ndarray, mode: str) -> tuple[np.ndarray, float, float]:
+    """Map a signed output to (values, vmin, vmax) for display.
+
+    clipped: values cut to [0,1]; absolute: |v| with 0..max; stretch: min..max to 0..1;
+    diverging: v with a range symmetric around 0 (for a zero-centred colour scale).
+    """
+    if mode == "clipped":
+        return np.clip(out, 0, 1), 0.0, 1.0
+    if mode == "absolute":
+        a = np.abs(out)
+        return a, 0.0, float(a.max()) or 1.0
+    if mode == "stretch":
+        lo, hi = float(out.min()), float(out.max())
+        return out, lo, hi if hi > lo else lo + 1.0
+    if mode == "diverging":
+        m = float(np.abs(out).max()) or 1.0
+        return out, -m, m
+    raise KernelError(f"Unknown display mode {mode!r}.")
+
+
+def histogram(out: np.ndarray, bins: int = 64) -> tuple[np.ndarray, np.ndarray]:
+    """(counts (bins,), edges (bins+1,)) of all output values."""
+    lo, hi = float(out.min()), float(out.max())
+    if hi <= lo:
+        lo, hi = lo - 0.5, hi + 0.5
+    return np.histogram(out, bins=bins, range=(lo, hi))
+
+
+def sliding_steps(crop: np.ndarray, kernel: np.ndarray, settings: ConvSettings) -> list[Inspection]:
+    """Every output cell of a small (h,w) crop in row-major order, for the sliding animation."""
+    ho, wo = output_shape(*crop.shape, kernel.shape[0], settings)
+    check_fits(*crop.shape, kernel.shape[0], settings)
+    return [inspect_pixel(crop, kernel, settings, r, c) for r in range(ho) for c in range(wo)]
