@@ -82,3 +82,25 @@ def learned_conv1():
     return conv.weight.detach().double().numpy()[:, 0].copy(), conv.bias.detach().double().numpy().copy()
 
 
+# --- Transforms page (issue 6) ---
+@st.cache_resource(max_entries=32, show_spinner=False)
+def tf_stages(image_id: str, _image, pipeline_code: str, _steps, seed: int):
+    """models.pipeline.run_stages, identified by the image id and the pipeline's URL code (read-only result)."""
+    from models.pipeline import run_stages
+
+    return run_stages(_steps, _image, seed)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def tf_outcomes(image_id: str, _image, pipeline_code: str, _steps, seed: int, n: int):
+    from models.pipeline import sample_outcomes
+
+    return sample_outcomes(_steps, _image, seed, n)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def tf_dataset_arrays(source: str):
+    """(images, labels, class names) for the Dataset demo: the shipped MNIST sample or small sample photos."""
+    from models.digit_dataset import dataset_arrays
+
+    return dataset_arrays(source)
