@@ -94,7 +94,42 @@ class EpochWalker:
             return Batch(self.epoch, self.iteration, images, labels)
 
 
-def subset(images: np.ndarray, labels: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+def subset(images, labels: np.ndarray, n: int) -> tuple[list, np.ndarray]:
     """The first n samples, repeating the list when n is larger (for the few sample photos)."""
     idx = np.arange(n) % len(images)
-    return images[idx], labels[idx]
+    return [images[i] for i in idx], labels[idx]
+
+
+SOURCES = ("MNIST sample", "Sample photos")
+PHOTO_SIDE = 128  # sample photos are stored as thumbnails, as a real dataset of small images would be
+
+
+def dataset_arrays(source: str) -> tuple[list[np.ndarray], np.ndarray, list[str]]:
+    """(images uint8 (H, W) or (H, W, 3), labels (N,), class names) for a Dataset source."""
+    if source == "MNIST sample":
+        from models.data import TEST_SAMPLE, load_npz
+
+        images, labels = load_npz(TEST_SAMPLE)
+        return list(images), labels, [str(d) for d in range(10)]
+    if source == "Sample photos":
+        from models.images import SAMPLES, load_sample
+
+        photos = []
+        for name in SAMPLES:
+            img = Image.fromarray((load_sample(name).rgb * 255).round().astype(np.uint8))
+            img.thumbnail((PHOTO_SIDE, PHOTO_SIDE))
+            photos.append(np.asarray(img))
+        return photos, np.arange(len(photos)), list(SAMPLES)
+    raise ValueError(f"unknown dataset source {source!r}; choose one of {', '.join(SOURCES)}")
+
+
+def loader_problem(exc: Exception) -> str:
+    """Plain words for why the DataLoader could not stack a batch."""
+    text = str(exc)
+    if "PIL" in text or "found <class" in text:
+        return ("The pipeline ends with a PIL image, but a DataLoader stacks tensors. End the pipeline with "
+                "ToImage and ToDtype(float32, scale=True).")
+    if "stack expects each tensor to be equal size" in text or "equal size" in text:
+        return ("The samples come out in different sizes, so they cannot be stacked into one batch tensor. "
+                "Add Resize + CenterCrop (or RandomResizedCrop) so every sample has the same height and width.")
+    return f"The DataLoader could not build a batch: {text}"

@@ -176,6 +176,16 @@ def sample_outcomes(steps: list[dict], image: Image.Image, seed: int, n: int) ->
     return outcomes
 
 
+def viewing_norm(steps: list[dict]) -> tuple | None:
+    """(mean, std) of a Normalize still in force at the end of the pipeline, else None (for viewing batches)."""
+    for s in reversed([s for s in steps if s["enabled"]]):
+        if s["name"] == "Normalize":
+            return s["params"]["mean"], s["params"]["std"]
+        if s["name"] in ("ToPILImage", "ToDtype"):
+            return None
+    return None
+
+
 def move_step(steps: list[dict], step_id: str, delta: int) -> None:
     """Move a step up (delta -1) or down (+1) in place; no-op at the ends."""
     i = next(k for k, s in enumerate(steps) if s["id"] == step_id)

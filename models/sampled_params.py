@@ -28,16 +28,16 @@ def describe(name: str, params: dict | None, applied: bool, size: tuple[int, int
         return (f"angle {params['angle']:+.1f}°, shift ({tx}, {ty}) px, scale {params['scale']:.2f}"
                 + (f", shear ({sx:.1f}°, {sy:.1f}°)" if sx or sy else ""))
     if name in ("RandomResizedCrop", "RandomCrop"):
-        return f"crop box top {params['top']}, left {params['left']}, {params['height']}x{params['width']} (h x w)"
+        return f"crop {params['height']}×{params['width']} at (top {params['top']}, left {params['left']})"
     if name == "RandomErasing":
         if params.get("v") is None:
             return "nothing erased"
-        return f"erased box top {params['i']}, left {params['j']}, {params['h']}x{params['w']} (h x w)"
+        return f"erased {params['h']}×{params['w']} at (top {params['i']}, left {params['j']})"
     if name == "ColorJitter":
         order = ["brightness", "contrast", "saturation", "hue"]
-        parts = [f"{k} {params[k + '_factor']:.2f}" for k in order if params.get(k + "_factor") is not None]
-        seq = " → ".join(order[int(i)] for i in params["fn_idx"] if params.get(order[int(i)] + "_factor") is not None)
-        return ", ".join(parts) + (f" (order {seq})" if seq else "")
+        used = [order[int(i)] for i in params["fn_idx"] if params.get(order[int(i)] + "_factor") is not None]
+        return ", ".join(f"{k} {params[k + '_factor']:+.2f}" if k == "hue" else f"{k} ×{params[k + '_factor']:.2f}"
+                         for k in used) + (" (in this order)" if len(used) > 1 else "")
     if name == "GaussianBlur":
         return f"sigma {params['sigma'][0]:.2f}"
     if name == "RandomPerspective":

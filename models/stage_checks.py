@@ -35,7 +35,7 @@ def check_step(step: dict, x) -> tuple[str, list[str]]:
             if n not in (1, c):
                 return (f"Normalize has {n} {what} values (one per channel) but the image has {c} "
                         f"channel{'s' if c != 1 else ''} at this point"
-                        f"{' (after Grayscale?)' if c == 1 else ''}. Give {c} {what} value"
+                        f"{' (a grey image, or after Grayscale)' if c == 1 else ''}. Give {c} {what} value"
                         f"{'s' if c != 1 else ''}, or change the channel count before Normalize."), warnings
         if float(x.max()) > 1.5:
             warnings.append(f"Values here go up to {float(x.max()):.0f}, not 1: ToDtype ran without scale=True, "

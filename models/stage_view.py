@@ -38,12 +38,12 @@ def stage_info(x) -> StageInfo:
     """Type, shape, dtype and min/max/mean of a PIL image or tensor (C, H, W)."""
     if isinstance(x, Image.Image):
         arr = np.asarray(x)
-        shape = f"{x.width}x{x.height} {x.mode} (H, W{', C' if arr.ndim == 3 else ''}) = {tuple(arr.shape)}"
+        shape = f"{x.width}×{x.height} {x.mode}, as array {tuple(arr.shape)}"
         return StageInfo("PIL.Image", shape, f"{arr.dtype} (PIL)", float(arr.min()), float(arr.max()),
                          float(arr.mean()))
     t = x.as_subclass(torch.Tensor).detach()
     f = t.double()
-    return StageInfo(type_label(x), f"(C, H, W) = {tuple(t.shape)}", str(t.dtype).replace("torch.", ""),
+    return StageInfo(type_label(x), f"shape {tuple(t.shape)} (C, H, W)", str(t.dtype).replace("torch.", ""),
                      float(f.min()), float(f.max()), float(f.mean()))
 
 

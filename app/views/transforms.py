@@ -1,6 +1,88 @@
-"""Transforms page (under construction)."""
+"""Transforms page: chain torchvision v2 transforms, see every stage, sample the randomness, export the
+code, and feed a DataLoader. Logic lives in models/pipeline*.py; widgets in components/."""
+
+import hashlib
 
 import streamlit as st
 
+from app import cache, state
+from app.inputs import choose_image
+from components import transform_controls as ctl
+from components.layout import explain
+from components.pipeline_editor import catalogue_names, render_steps
+from components.stage_strip import render_strip
+from components.transform_dataset_panel import render_dataset
+from components.transform_export import image_line, render_export
+from components.transform_outcomes import render_outcomes
+from models.images import SAMPLES
+from models.pipeline import to_pil
+from models.pipeline_io import MAX_SEED, encode_url
+
+TABS = ("Stages", "Random outcomes", "Export & share", "Dataset & DataLoader")
+
+projector = state.projector_on()
 st.title("Transforms")
-st.info("This page is being built.")
+explain("Build a `torchvision.transforms.v2` pipeline step by step. Every stage shows what the image *is* "
+        "(PIL image, plain tensor or `tv_tensors.Image`), its shape, dtype and value range. Random steps show "
+        "what they drew; a step that cannot run says why, at that step. Export the exact code, or feed the "
+        "pipeline to a `Dataset` and `DataLoader`.", projector)
+
+steps = ctl.init()
+ctl.show_notice()
+
+top = st.columns([3, 2, 2] if not projector else [1, 1, 1])
+with top[0]:
+    loaded = choose_image("tf_img", camera=False, default_sample="astronaut")
+with top[1]:
+    st.selectbox("Preset", ctl.preset_names(), key=state.TF_PRESET)
+    with st.container(horizontal=True):
+        st.button("Load preset", on_click=ctl.on_preset, key="tf_load_preset", icon=":material/playlist_add:")
+        st.button("Clear", on_click=ctl.on_clear, key="tf_clear", icon=":material/clear_all:")
+with top[2]:
+    st.number_input("Seed (one torch.manual_seed before the pipeline)", 0, MAX_SEED, key=state.TF_SEED)
+    st.button("Resample (new seed)", on_click=ctl.on_resample, key="tf_resample", icon=":material/casino:")
+
+if loaded is None:
+    st.stop()
+image = to_pil(loaded.rgb)
+image_id = hashlib.md5(image.tobytes()).hexdigest() + str(image.size)
+sample_file = SAMPLES.get(loaded.name) if loaded.name in SAMPLES else None
+code_line = image_line(sample_file or loaded.name, sample_file is not None, loaded.notes)
+
+
+@st.fragment
+def workbench() -> None:
+    steps = st.session_state[state.TF_STEPS]
+    seed = int(st.session_state[state.TF_SEED])
+    left, right = (st.container(), st.container()) if projector else st.columns([1, 2])
+    with left:
+        st.subheader("Pipeline")
+        with st.container(height=720 if not projector else 560, key="tf_editor"):
+            render_steps(steps, state.TF_STEP_PREFIX, projector, 4 if projector else 2)
+        c = st.columns([3, 2], vertical_alignment="bottom")
+        c[0].selectbox("Add a step", catalogue_names(), key=state.TF_ADD)
+        c[1].button("Add", on_click=ctl.on_add, key="tf_add_btn", icon=":material/add:", type="primary")
+    ctl.sync_url(steps, seed)
+    code = encode_url(steps, seed)
+    with right:
+        tabs = st.tabs(TABS, key=state.TF_TAB, on_change="rerun")
+        with tabs[0]:
+            if tabs[0].open:
+                result = cache.tf_stages(image_id, image, code, steps, seed)
+                render_strip(result, 3 if projector else 4, projector)
+        with tabs[1]:
+            if tabs[1].open:
+                n = st.slider("Outcomes", 8, 16, 12, step=4, key=state.TF_GRID_N)
+                st.caption(f"Seeds {seed} to {seed + n - 1}: the same pipeline run {n} times. Random steps "
+                           "list what their make_params drew.")
+                render_outcomes(cache.tf_outcomes(image_id, image, code, steps, seed, n),
+                                3 if projector else 4, projector)
+        with tabs[2]:
+            if tabs[2].open:
+                render_export(steps, seed, code_line, state.TF_IMPORT, ctl.on_import, projector)
+        with tabs[3]:
+            if tabs[3].open:
+                render_dataset(steps, projector, ctl.on_mnist_preset)
+
+
+workbench()

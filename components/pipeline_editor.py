@@ -1,0 +1,103 @@
+"""The pipeline editor: one bordered card per step, every parameter widget generated from the spec table.
+
+Widget keys are built from the step's id (never its position), so adding, removing or moving a step never
+resets another step's settings. Buttons act through callbacks that edit the steps list in place.
+"""
+
+import streamlit as st
+
+from models.pipeline import make_step, move_step, remove_step
+from models.transform_specs import CATALOGUE, Param, SpecError, spec
+
+
+def widget_key(prefix: str, step_id: str, param: str) -> str:
+    return f"{prefix}{step_id}_{param}"
+
+
+def to_widget(param: Param, value):
+    """Parameter value -> the value its widget holds."""
+    if param.kind == "floats":
+        return ", ".join(f"{v:g}" for v in value)
+    if param.kind == "range":
+        return tuple(float(v) for v in value)
+    return value
+
+
+def from_widget(param: Param, raw):
+    """Widget value -> parameter value; SpecError for text that is not a valid list of numbers."""
+    if param.kind == "floats":
+        try:
+            values = [float(t) for t in str(raw).replace(";", ",").split(",") if t.strip()]
+        except ValueError as exc:
+            raise SpecError(f"{param.name}: write numbers separated by commas, e.g. 0.5, 0.5, 0.5") from exc
+        return param.check(values)
+    return param.check(raw)
+
+
+def _param_widget(param: Param, key: str) -> None:
+    label, help_ = param.name, param.help
+    if param.kind == "bool":
+        st.checkbox(label, key=key, help=help_)
+    elif param.kind == "choice":
+        st.selectbox(label, param.options, key=key, help=help_)
+    elif param.kind == "int" and param.hi - param.lo > 200:
+        st.number_input(label, int(param.lo), int(param.hi), step=int(param.step or 1), key=key, help=help_)
+    elif param.kind in ("int", "float", "range"):
+        cast = int if param.kind == "int" else float
+        st.slider(label, cast(param.lo), cast(param.hi), step=cast(param.step), key=key, help=help_)
+    else:
+        st.text_input(label, key=key, help=help_)
+
+
+def _new_id(state, next_id_key: str) -> str:
+    state[next_id_key] = state.get(next_id_key, 0) + 1
+    return f"s{state[next_id_key] - 1}"
+
+
+def add_step(steps: list[dict], name: str, state, next_id_key: str) -> None:
+    steps.append(make_step(name, None, _new_id(state, next_id_key)))
+
+
+def _header(steps: list[dict], i: int, step: dict, prefix: str, projector: bool) -> None:
+    sid = step["id"]
+    on_key = f"{prefix}{sid}__on"
+    if on_key not in st.session_state:
+        st.session_state[on_key] = step["enabled"]
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        st.markdown(f"**{i + 1}. {step['name']}**" + ("" if st.session_state[on_key] else " · *off*"),
+                    width="stretch")
+        st.toggle("on", key=on_key, help="Switch this step off without losing its settings.")
+        st.button("", icon=":material/arrow_upward:", key=f"{prefix}{sid}__up", help="Move up", type="tertiary",
+                  on_click=move_step, args=(steps, sid, -1), disabled=i == 0)
+        st.button("", icon=":material/arrow_downward:", key=f"{prefix}{sid}__down", help="Move down",
+                  type="tertiary", on_click=move_step, args=(steps, sid, 1), disabled=i == len(steps) - 1)
+        st.button("", icon=":material/delete:", key=f"{prefix}{sid}__remove", help="Remove this step",
+                  type="tertiary", on_click=remove_step, args=(steps, sid))
+    step["enabled"] = bool(st.session_state[on_key])
+    if not projector:
+        st.caption(spec(step["name"]).summary)
+
+
+def render_steps(steps: list[dict], prefix: str, projector: bool, per_row: int = 2) -> None:
+    """Draw every step's card and copy the widget values back into the steps (in place)."""
+    if not steps:
+        st.info("The pipeline is empty: add a step below or load a preset.")
+    for i, step in enumerate(list(steps)):
+        with st.container(border=True, key=f"{prefix}{step['id']}__card"):
+            _header(steps, i, step, prefix, projector)
+            params = spec(step["name"]).params
+            cols = st.columns(per_row) if len(params) > 1 else [st.container()]
+            for j, param in enumerate(params):
+                key = widget_key(prefix, step["id"], param.name)
+                if key not in st.session_state:
+                    st.session_state[key] = to_widget(param, step["params"][param.name])
+                with cols[j % len(cols)]:
+                    _param_widget(param, key)
+                    try:
+                        step["params"][param.name] = from_widget(param, st.session_state[key])
+                    except SpecError as exc:
+                        st.error(f"{exc} (keeping {to_widget(param, step['params'][param.name])})")
+
+
+def catalogue_names() -> list[str]:
+    return list(CATALOGUE)

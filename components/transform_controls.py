@@ -1,0 +1,96 @@
+"""Session state of the Transforms page: the step list, the URL round trip, and the button callbacks."""
+
+import random
+
+import streamlit as st
+
+from app import state
+from components.pipeline_editor import add_step
+from models.pipeline import PRESETS, preset_steps
+from models.pipeline_io import MAX_SEED, PipelineFileError, decode_url, encode_url, from_json
+
+DEFAULT_PRESET = "ImageNet training"
+URL_KEY = "tf"
+MAX_IMPORT_BYTES = 100_000
+
+
+def _replace(steps: list[dict], seed: int | None) -> None:
+    """Swap in a whole new step list (fresh ids, so no old widget state leaks into the new steps)."""
+    ss = st.session_state
+    for key in [k for k in ss if str(k).startswith(state.TF_STEP_PREFIX)]:
+        del ss[key]
+    first = ss.get(state.TF_NEXT_ID, 0)
+    ss[state.TF_NEXT_ID] = first + len(steps)
+    ss[state.TF_STEPS] = [{**s, "id": f"s{first + i}"} for i, s in enumerate(steps)]
+    if seed is not None:
+        ss[state.TF_SEED] = seed
+
+
+def init() -> list[dict]:
+    """Steps for this run: from ?tf= on the first run of a session, else the session's own list."""
+    ss = st.session_state
+    if not ss.get(state.TF_URL_DONE):
+        ss[state.TF_URL_DONE] = True
+        ss.setdefault(state.TF_SEED, 0)
+        code = st.query_params.get(URL_KEY)
+        if code:
+            try:
+                _replace(*decode_url(code))
+                ss[state.TF_NOTICE] = ("success", "Loaded the pipeline from the link.")
+            except PipelineFileError as exc:
+                ss[state.TF_NOTICE] = ("warning", f"{exc} Starting from the {DEFAULT_PRESET} preset instead.")
+    if state.TF_STEPS not in ss:
+        _replace(preset_steps(DEFAULT_PRESET), None)
+    return ss[state.TF_STEPS]
+
+
+def sync_url(steps: list[dict], seed: int) -> None:
+    code = encode_url(steps, seed)
+    if st.query_params.get(URL_KEY) != code:
+        st.query_params[URL_KEY] = code
+
+
+def show_notice() -> None:
+    notice = st.session_state.pop(state.TF_NOTICE, None)
+    if notice:
+        getattr(st, notice[0])(notice[1])
+
+
+def on_add() -> None:
+    add_step(st.session_state[state.TF_STEPS], st.session_state[state.TF_ADD], st.session_state, state.TF_NEXT_ID)
+
+
+def on_preset() -> None:
+    _replace(preset_steps(st.session_state[state.TF_PRESET]), None)
+
+
+def on_mnist_preset() -> None:
+    st.session_state[state.TF_PRESET] = "MNIST training augmentation"
+    on_preset()
+
+
+def on_clear() -> None:
+    _replace([], None)
+
+
+def on_resample() -> None:
+    st.session_state[state.TF_SEED] = random.randrange(MAX_SEED // 1000)
+
+
+def on_import() -> None:
+    upload = st.session_state.get(state.TF_IMPORT)
+    if upload is None:
+        return
+    data = upload.getvalue()
+    try:
+        if len(data) > MAX_IMPORT_BYTES:
+            raise PipelineFileError(f"This file is {len(data) // 1000} kB; a pipeline file is at most "
+                                    f"{MAX_IMPORT_BYTES // 1000} kB.")
+        _replace(*from_json(data))
+        st.session_state[state.TF_NOTICE] = ("success", f"Loaded {upload.name}.")
+    except PipelineFileError as exc:
+        st.session_state[state.TF_NOTICE] = ("error", f"Cannot load **{upload.name}**: {exc}")
+
+
+def preset_names() -> list[str]:
+    return list(PRESETS)
