@@ -104,3 +104,30 @@ def tf_dataset_arrays(source: str):
     from models.digit_dataset import dataset_arrays
 
     return dataset_arrays(source)
+
+
+# --- Anatomy & training page (issue 8) ---
+@st.cache_resource(max_entries=2, show_spinner="Loading MNIST training digits…")
+def anatomy_train_digits(which: str):
+    """(images (N,28,28) uint8, labels (N,)): "subset" = shipped 10k, "full" = 60k MNIST from the data root."""
+    from models import data
+
+    if which == "full":
+        return data.load_mnist(data.default_data_root(), train=True)
+    return data.load_npz(data.TRAIN_SUBSET)
+
+
+@st.cache_resource(show_spinner=False)
+def anatomy_heldout_digits():
+    """The 1000 shipped MNIST test digits used for the held-out curve."""
+    from models import data
+
+    return data.load_npz(data.TEST_SAMPLE)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def anatomy_torchinfo(spec: tuple, input_shape: tuple):
+    """models.architecture.torchinfo_rows for a valid stack (a tuple of Layers)."""
+    from models.architecture import torchinfo_rows
+
+    return torchinfo_rows(list(spec), input_shape)

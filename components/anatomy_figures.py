@@ -15,10 +15,10 @@ def depth_figure(labels: list[str], resolution: list[int], maps: list[int], proj
     fig.add_trace(go.Scatter(x=labels, y=resolution, name="resolution (pixels per side)", mode="lines+markers",
                              line_color=CATEGORICAL[0], text=[f"{r}x{r}" for r in resolution],
                              hovertemplate="%{x}: %{text}<extra></extra>"), secondary_y=False)
-    fig.update_yaxes(title_text="pixels per side", rangemode="tozero", secondary_y=False,
+    fig.update_yaxes(title_text="pixels per side", range=[0, max(resolution) * 1.15], secondary_y=False,
                      color=CATEGORICAL[0])
-    fig.update_yaxes(title_text="feature maps", rangemode="tozero", secondary_y=True, showgrid=False,
-                     color="#8a5a00")
+    fig.update_yaxes(title_text="feature maps", range=[0, max(maps) * 1.25], secondary_y=True, showgrid=False,
+                     color="#8a5a00", tickformat="d")
     fig.update_layout(height=360 if projector else 300, legend=dict(orientation="h", y=1.15, x=0),
                       xaxis_title="depth (layer)")
     return style_figure(fig, projector)

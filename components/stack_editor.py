@@ -14,6 +14,7 @@ def _frame(spec: list[Layer]) -> pd.DataFrame:
                        for x in spec], columns=list(COLUMNS))
     for col in COLUMNS[1:]:
         df[col] = df[col].astype("Int64")
+    df.index = pd.RangeIndex(1, len(df) + 1)  # row numbers as in the shape table
     return df
 
 
@@ -29,25 +30,26 @@ def layer_editor(spec: list[Layer], key: str, disabled: bool = False) -> list[La
     cfg = st.column_config
     edited = st.data_editor(
         _frame(spec), key=key, num_rows="dynamic", hide_index=False, disabled=disabled, width="stretch",
+        height=35 * (len(spec) + 2) + 3, placeholder="",
         column_config={
-            "layer": cfg.SelectboxColumn("Layer", options=list(KINDS), required=True, default="relu",
+            "layer": cfg.SelectboxColumn("Layer", width="small", options=list(KINDS), required=True, default="relu",
                                          help="; ".join(f"{k} = {v}" for k, v in KIND_NAMES.items())),
-            "out": cfg.NumberColumn("Out", min_value=0, step=1,
+            "out": cfg.NumberColumn("Out", width="small", min_value=0, step=1,
                                     help="Output channels (conv) or outputs (linear)"),
-            "k": cfg.NumberColumn("k", min_value=0, step=1, help="Kernel / window size (conv, pool)"),
-            "stride": cfg.NumberColumn("Stride", min_value=0, step=1,
+            "k": cfg.NumberColumn("k", width="small", min_value=0, step=1, help="Kernel / window size (conv, pool)"),
+            "stride": cfg.NumberColumn("Stride", width="small", min_value=0, step=1,
                                        help="Step between windows (conv, pool). Blank pool stride = k."),
-            "padding": cfg.NumberColumn("Pad", min_value=0, step=1, help="Zeros added on each side (conv)"),
+            "padding": cfg.NumberColumn("Pad", width="small", min_value=0, step=1, help="Zeros added on each side (conv)"),
         },
     )
     return [Layer(str(r["layer"]) if isinstance(r["layer"], str) else "",
                   *(_int_or_none(r[c]) for c in COLUMNS[1:])) for r in edited.to_dict("records")]
 
 
-def _field(value: int | None, row: Row) -> str:
+def _field(value: int | None, row: Row, none_text: str) -> str:
     if row.shape is None:
         return "?"
-    return "whole input" if value is None and row.layer.kind == "linear" else ("—" if value is None else str(value))
+    return none_text if value is None else str(value)
 
 
 def shape_table(rows: list[Row], input_shape: tuple[int, ...], total: int) -> None:
@@ -57,7 +59,7 @@ def shape_table(rows: list[Row], input_shape: tuple[int, ...], total: int) -> No
     for r in rows:
         lines.append({"#": str(r.index), "Layer": r.label, "Output shape": shape_text(r.shape),
                       "Parameters": f"{r.params:,}" if r.shape is not None else "?",
-                      "Receptive field": _field(r.rf, r), "Jump": _field(r.jump, r),
+                      "Receptive field": _field(r.rf, r, "whole input"), "Jump": _field(r.jump, r, "—"),
                       "Check": "✔" if r.ok else f"✖ {r.problem}"})
     lines.append({"#": "", "Layer": "total", "Output shape": "", "Parameters": f"{total:,}",
                   "Receptive field": "", "Jump": "", "Check": ""})
