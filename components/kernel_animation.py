@@ -5,7 +5,7 @@ import streamlit as st
 
 from app import state
 from components.kernel_figures import sliding_figure
-from models.convolution import sliding_steps
+from models.convolution import padded, sliding_steps
 from models.kernels import KernelError
 
 PLAY_SECONDS = 0.8
@@ -41,16 +41,18 @@ def _body(plane: np.ndarray, projector: bool, playing: bool) -> None:
     if playing:
         ss[state.KERN_ANIM_STEP] = (ss[state.KERN_ANIM_STEP] + 1) % n
     b = st.columns([1, 1, 1, 1, 2, 4])
-    b[0].button("⏮ first", on_click=_step, args=(0, n, 0), key="kern_anim_first")
-    b[1].button("◀ back", on_click=_step, args=(-1, n), key="kern_anim_back")
-    b[2].button("next ▶", on_click=_step, args=(1, n), key="kern_anim_next")
-    b[3].button("last ⏭", on_click=_step, args=(0, n, n - 1), key="kern_anim_last")
+    b[0].button("First", icon=":material/first_page:", on_click=_step, args=(0, n, 0), key="kern_anim_first")
+    b[1].button("Back", icon=":material/chevron_left:", on_click=_step, args=(-1, n), key="kern_anim_back")
+    b[2].button("Next", icon=":material/chevron_right:", on_click=_step, args=(1, n), key="kern_anim_next")
+    b[3].button("Last", icon=":material/last_page:", on_click=_step, args=(0, n, n - 1), key="kern_anim_last")
     if b[4].toggle("Play", key=state.KERN_ANIM_PLAY) != playing:
         st.rerun(scope="app")
     i = b[5].slider("Step", 0, n - 1, key=state.KERN_ANIM_STEP) if n > 1 else 0
     s = steps[i]
     grid = out.reshape(-1, sum(1 for t in steps if t.row == 0))  # (Ho, Wo)
-    st.plotly_chart(sliding_figure(crop, grid, i, s.top, s.left, s.span, projector), key="kern_anim_fig")
+    pad = settings.pad(kernel.shape[0])
+    st.plotly_chart(sliding_figure(padded(crop, kernel.shape[0], settings), pad, grid, i, s.top, s.left, s.span,
+                                   projector), key="kern_anim_fig")
     terms = " + ".join(f"{p:.2f}×{wt:.3g}" for p, wt in zip(s.patch.ravel(), s.weights.ravel(), strict=True))
     st.markdown(f"Step {i + 1} of {n}: output ({s.row}, {s.col}) = {terms} + bias {s.bias:.3g} = **{s.value:.4f}**")
     st.caption(f"Stride {settings.stride}, dilation {settings.dilation}, {settings.padding} padding: the window's "

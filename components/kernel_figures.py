@@ -17,11 +17,12 @@ def _grid_axes(fig: go.Figure, rows: int, cols: int) -> None:
                      dtick=1 if rows <= 12 else 4, scaleanchor="x")
 
 
-def _heat(values: np.ndarray, signed: bool, showscale: bool = True, text: bool = True, name: str = "") -> go.Heatmap:
+def _heat(values: np.ndarray, signed: bool, showscale: bool = True, text: bool = True, name: str = "",
+          x=None, y=None) -> go.Heatmap:
     m = float(np.nanmax(np.abs(values))) if values.size and np.isfinite(values).any() else 1.0
     m = m or 1.0
     return go.Heatmap(
-        z=values, colorscale=DIVERGING_SCALE if signed else SEQUENTIAL_SCALE,
+        z=values, x=x, y=y, colorscale=DIVERGING_SCALE if signed else SEQUENTIAL_SCALE,
         zmin=-m if signed else float(np.nanmin(values)), zmax=m if signed else float(np.nanmax(values)),
         texttemplate=_fmt(values) if text and values.shape[0] <= 12 else None, showscale=showscale, name=name,
         hovertemplate="row %{y}, col %{x}: %{z:.4g}<extra></extra>", xgap=1, ygap=1)
@@ -29,7 +30,8 @@ def _heat(values: np.ndarray, signed: bool, showscale: bool = True, text: bool =
 
 def kernel_heatmap(kernel: np.ndarray, projector: bool, title: str = "Kernel weights") -> go.Figure:
     """Annotated (k,k) heatmap on the zero-centred diverging scale: blue < 0 < red, white = 0."""
-    fig = go.Figure(_heat(kernel, signed=True))
+    labels = np.arange(1, kernel.shape[0] + 1)
+    fig = go.Figure(_heat(kernel, signed=True, x=labels, y=labels))
     fig.update_layout(title=title, height=420 if projector else 340)
     _grid_axes(fig, *kernel.shape)
     return style_figure(fig, projector)
@@ -46,7 +48,9 @@ def inspector_grids(patch: np.ndarray, weights: np.ndarray, product: np.ndarray,
     _grid_axes(fig, k, k)
     for i in (2, 3):
         fig.update_yaxes(scaleanchor=f"x{i}", row=1, col=i)
-    return style_figure(fig, projector)
+    style_figure(fig, projector)
+    fig.update_layout(margin_t=60 if projector else 45)
+    return fig
 
 
 def histogram_figure(counts: np.ndarray, edges: np.ndarray, projector: bool, lo: float | None = None,
@@ -94,12 +98,18 @@ def gaussian_profile(g1: np.ndarray, sigma: float, projector: bool) -> go.Figure
     return style_figure(fig, projector)
 
 
-def sliding_figure(crop: np.ndarray, out: np.ndarray, done: int, top: int, left: int, span: int,
+def sliding_figure(crop: np.ndarray, pad: int, out: np.ndarray, done: int, top: int, left: int, span: int,
                    projector: bool) -> go.Figure:
-    """Input crop with the current window outlined, and the output built up to cell `done` (NaN = not yet)."""
-    fig = make_subplots(1, 2, subplot_titles=("input crop (window outlined)", "output so far"),
+    """Padded input crop (pad cells each side) with the current window outlined (orange) and the real crop
+    dashed, and the output built up to cell `done` (the rest blank)."""
+    fig = make_subplots(1, 2, subplot_titles=("input crop + padding (window in orange)", "output so far"),
                         horizontal_spacing=0.08)
-    fig.add_trace(_heat(crop, signed=False, showscale=False), 1, 1)
+    coords = np.arange(crop.shape[0]) - pad
+    fig.add_trace(_heat(crop, signed=False, showscale=False, x=coords, y=coords), 1, 1)
+    side = crop.shape[0] - 2 * pad
+    if pad:
+        fig.add_shape(type="rect", x0=-0.5, x1=side - 0.5, y0=-0.5, y1=side - 0.5, row=1, col=1,
+                      line=dict(color="#000000", width=2, dash="dash"))
     shown = out.astype(float).copy().ravel()
     shown[done + 1:] = np.nan
     shown = shown.reshape(out.shape)
@@ -112,8 +122,12 @@ def sliding_figure(crop: np.ndarray, out: np.ndarray, done: int, top: int, left:
     r, c = divmod(done, out.shape[1])
     fig.add_shape(type="rect", x0=c - 0.5, x1=c + 0.5, y0=r - 0.5, y1=r + 0.5,
                   line=dict(color=CATEGORICAL[1], width=width), row=1, col=2)
-    fig.update_layout(height=520 if projector else 420)
+    fig.update_layout(height=560 if projector else 440)
     _grid_axes(fig, *crop.shape)
     fig.update_yaxes(scaleanchor="x2", row=1, col=2)
+    fig.update_xaxes(range=[-0.5, out.shape[1] - 0.5], row=1, col=2)
+    fig.update_yaxes(range=[out.shape[0] - 0.5, -0.5], row=1, col=2)
+    style_figure(fig, projector)
     fig.update_annotations(font_size=font_size(projector))
-    return style_figure(fig, projector)
+    fig.update_layout(margin_t=60 if projector else 45)
+    return fig

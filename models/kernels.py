@@ -127,19 +127,28 @@ def laplacian_of_gaussian(size: int, sigma: float) -> np.ndarray:
 def motion_blur(size: int, length: int, angle_deg: float) -> np.ndarray:
     """A line `length` cells long through the centre at `angle_deg` (0 = horizontal, counter-clockwise), sum 1.
 
-    The length is counted in cells along the line's longer axis, so a 45° line of length 5 covers 5 diagonal cells.
+    The length is counted in cells along the line's longer axis, so a 45° line of length 5 covers 5 diagonal cells;
+    an even length has one more cell on the positive side.
     """
     _check_size(size)
     length = int(min(max(length, 1), size))
     c = size // 2
     theta = math.radians(angle_deg)
     dx, dy = math.cos(theta), math.sin(theta)
-    dx, dy = dx / max(abs(dx), abs(dy)), dy / max(abs(dx), abs(dy))
     k = np.zeros((size, size))
-    for t in np.linspace(-(length - 1) / 2, (length - 1) / 2, 8 * length + 1):
-        col, row = round(c + t * dx), round(c - t * dy)
+    for o in np.arange(length) - length // 2:  # one cell per step along the line's longer axis
+        if abs(dx) >= abs(dy):
+            row, col = c - _round(o * dy / abs(dx)), c + o * (1 if dx > 0 else -1)
+        else:
+            row, col = c - o * (1 if dy > 0 else -1), c + _round(o * dx / abs(dy))
         k[row, col] = 1.0
     return k / k.sum()
+
+
+def _round(v: float) -> int:
+    """Round half away from zero after removing float noise (cos 45° ≠ sin 45° in the last bit)."""
+    v = round(v, 9)
+    return int(math.floor(abs(v) + 0.5) * (1 if v >= 0 else -1))
 
 
 def conv2d_init(size: int, seed: int = 0) -> tuple[np.ndarray, float]:
