@@ -1,0 +1,164 @@
+"""AppTest: the Anatomy & training page, driven by its widget keys, with the values it shows checked."""
+
+import time
+
+import pytest
+
+from app import state
+from models import architecture as arch
+from tests.conftest import app_at
+
+PAGE = "views/anatomy.py"
+EDITOR = f"{state.ANATOMY_EDITOR}_0_0"  # default preset, no resets
+
+
+def _table(at):
+    return at.table[0].value
+
+
+def _total(at) -> str:
+    df = _table(at)
+    return df[df["Layer"] == "total"]["Parameters"].iloc[0]
+
+
+def _edits(edited=None, added=None, deleted=None) -> dict:
+    return {"edited_rows": edited or {}, "added_rows": added or [], "deleted_rows": deleted or []}
+
+
+def _wait_for_training(at, timeout=180):
+    trainer = at.session_state[state.ANATOMY_TRAINER]
+    deadline = time.monotonic() + timeout
+    while trainer.running and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not trainer.running
+    at.run()
+    return trainer
+
+
+def test_default_stack_table_plot_and_code():
+    at = app_at(PAGE)
+    assert not at.exception
+    df = _table(at)
+    assert list(df["Output shape"])[:4] == ["1 × 28 × 28", "10 × 26 × 26", "10 × 26 × 26", "10 × 13 × 13"]
+    assert list(df["Receptive field"])[1:7] == ["3", "3", "4", "8", "8", "10"]
+    assert list(df["Jump"])[1:7] == ["1", "1", "2", "2", "2", "4"]
+    assert _total(at) == "27,480" and not at.error
+    code = at.code[0].value
+    assert "nn.Conv2d(1, 10, kernel_size=3" in code and "nn.Linear(500, 50)" in code
+    assert any("can be trained below" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("preset, input_name, total", [
+    ("LeNet-5 (LeCun 1998, ReLU version)", "28x28x1 (MNIST digit)", "61,706"),
+    ("Digit CNN (the Draw-a-digit model)", "64x64x3 (small colour photo)", "198,660"),
+    ("Deeper VGG-style CNN", "64x64x3 (small colour photo)", "298,010"),
+])
+def test_presets_and_input_sizes(preset, input_name, total):
+    at = app_at(PAGE)
+    at.selectbox(key=state.ANATOMY_PRESET).set_value(preset).run()
+    at.radio(key=state.ANATOMY_INPUT).set_value(input_name).run()
+    assert not at.exception and _total(at) == total
+    if input_name.startswith("64"):
+        assert any("28x28x1" in c.value for c in at.caption)
+
+
+def test_editing_a_row_updates_shapes_and_a_bad_row_is_flagged():
+    at = app_at(PAGE)
+    at.session_state[EDITOR] = _edits(edited={0: {"k": 5}})
+    at.run()
+    df = _table(at)
+    assert df["Output shape"].iloc[1] == "10 × 24 × 24" and df["Receptive field"].iloc[1] == "5"
+    at.session_state[EDITOR] = _edits(edited={0: {"k": 29}})
+    at.run()
+    assert not at.exception
+    df = _table(at)
+    assert df["Check"].iloc[1].startswith("✖ The 29x29 window does not fit in the 28x28 input")
+    assert df["Check"].iloc[2].startswith("✖ Waiting for the row above")
+    assert at.error[0].value.startswith("Row 1: The 29x29 window does not fit")
+    assert not at.code and any("Fix the flagged rows" in w.value for w in at.warning)
+
+
+def test_linear_before_flatten_is_flagged_and_added_rows_count():
+    at = app_at(PAGE)
+    at.session_state[EDITOR] = _edits(deleted=[6])  # remove Flatten
+    at.run()
+    assert "Add a Flatten layer before it" in at.error[0].value and at.error[0].value.startswith("Row 7:")
+    at.session_state[EDITOR] = _edits(added=[{"layer": "relu"}])
+    at.run()
+    assert not at.error and _table(at)["Layer"].iloc[11] == "ReLU"
+
+
+def test_torchinfo_check_agrees_with_table():
+    at = app_at(PAGE)
+    at.toggle(key=state.ANATOMY_TORCHINFO).set_value(True).run()
+    assert not at.exception
+    assert at.success[0].value.startswith("torchinfo agrees with the table: 27,480 parameters")
+    assert "Total params: 27,480" in at.code[1].value
+
+
+def _train_quickly(at, epochs=1, batch=512):
+    at.number_input(key=state.ANATOMY_EPOCHS).set_value(epochs)
+    at.selectbox(key=state.ANATOMY_BATCH).set_value(batch)
+    at.button(key="anatomy_start").click().run()
+    assert not at.exception
+
+
+def test_training_updates_curves_and_sends_the_model_to_this_session_only():
+    at = app_at(PAGE)
+    _train_quickly(at)
+    trainer = _wait_for_training(at)
+    p = trainer.progress()
+    assert p.status == "finished" and p.iteration == 20 and p.iterations_per_epoch == 20
+    assert p.train_curve[-1][1] < p.train_curve[0][1]
+    assert any("Finished after 20 iterations" in i.value for i in at.info)
+    assert [m.value for m in at.metric][:3] == ["1 / 1", "20 / 20", "10,000"]
+    assert state.TRAINED_MODEL not in at.session_state
+    at.button(key="anatomy_send").click().run()
+    model = at.session_state[state.TRAINED_MODEL]
+    assert model is not trainer.model and not model.training
+    assert "held-out accuracy" in at.session_state[state.TRAINED_MODEL_INFO]
+
+    at.switch_page("views/digits.py").run()
+    assert not at.exception
+    assert any("the model you trained" in i.value for i in at.info)
+    other = app_at("views/digits.py")  # another browser session
+    assert not other.exception and state.TRAINED_MODEL not in other.session_state
+    assert not any("the model you trained" in i.value for i in other.info)
+
+
+def test_stop_ends_training_and_one_training_per_session():
+    at = app_at(PAGE)
+    _train_quickly(at, epochs=20, batch=16)
+    trainer = at.session_state[state.ANATOMY_TRAINER]
+    assert trainer.running and at.button(key="anatomy_start").disabled
+    at.button(key="anatomy_stop").click().run()
+    trainer = _wait_for_training(at, timeout=60)
+    assert trainer.progress().status == "stopped"
+    assert any(i.value.startswith("Stopped after") for i in at.info)
+    assert not at.button(key="anatomy_start").disabled
+
+
+def test_designed_stack_training_needs_ten_outputs():
+    at = app_at(PAGE)
+    at.radio(key=state.ANATOMY_TRAIN_WHAT).set_value("stack").run()
+    assert not at.warning and not at.button(key="anatomy_start").disabled
+    at.session_state[EDITOR] = _edits(deleted=[9])  # drop the last Linear -> 50 outputs
+    at.run()
+    assert any("must give 10 outputs" in w.value for w in at.warning)
+    assert at.button(key="anatomy_start").disabled
+
+
+def test_lenet_stack_trains_but_is_not_sent_to_digits():
+    at = app_at(PAGE)
+    at.selectbox(key=state.ANATOMY_PRESET).set_value("LeNet-5 (LeCun 1998, ReLU version)").run()
+    at.radio(key=state.ANATOMY_TRAIN_WHAT).set_value("stack").run()
+    _train_quickly(at)
+    trainer = _wait_for_training(at)
+    assert trainer.label == "your designed stack" and trainer.progress().kernels[0][1].shape == (6, 5, 5)
+    assert any("Only the digit CNN can be sent" in i.value for i in at.info)
+
+
+def test_projector_mode_renders():
+    at = app_at(PAGE, query={"projector": "1"})
+    assert not at.exception and _total(at) == "27,480"
+    assert arch.DEFAULT_PRESET == at.selectbox(key=state.ANATOMY_PRESET).value
