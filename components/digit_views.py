@@ -1,5 +1,5 @@
 """Smaller pieces of the Digits page: the preprocessing strip, the saliency picture, the test-set
-picker and the enlarged-map panel. Pictures are numpy mosaics shown with st.image(output_format="PNG")."""
+picker and the enlarged-map panel. Pictures are numpy mosaics sent inline by feature_maps.picture."""
 
 import numpy as np
 import streamlit as st
@@ -64,13 +64,15 @@ def pick_test_digit(sample, preds, projector: bool):
         idx = 0
     else:
         gallery = sample.images[wrong[:40]]
-        st.image(fm.compose(gallery.astype(np.float32), np.tile([0.0, 255.0], (len(gallery), 1)), 10, 28),
-                 output_format="PNG", caption="The most confidently wrong first")
+        mosaic = fm.compose(gallery.astype(np.float32), np.tile([0.0, 255.0], (len(gallery), 1)), 10, 28)
+        fm.picture("digits_gallery_img", mosaic, "misclassified digits", mosaic.shape[1],
+                   "The most confidently wrong first")
         idx = st.selectbox("Misclassified digit", list(wrong), key=f"{state.DIGITS_PICK}_wrong",
                            format_func=lambda i: f"#{i}: really {sample.labels[i]}, model says "
                                                  f"{preds.predicted[i]} ({100 * preds.confidence[i]:.0f}%)")
     image = sample.images[int(idx)]
-    st.image(_fit_tile(image, 224 if projector else 168), output_format="PNG", caption=f"Test digit #{int(idx)}")
+    size = 224 if projector else 168
+    fm.picture("digits_test_img", _fit_tile(image, size), "test digit", size, f"Test digit #{int(idx)}")
     return as_input(image), int(sample.labels[int(idx)])
 
 
@@ -90,23 +92,25 @@ def enlarged(result, x, maps: dict, ranges: dict, kernels: dict, projector: bool
         if source == "input":
             grey = x.reshape(28, 28).numpy()
             grey = np.clip((grey - grey.min()) / (np.ptp(grey) or 1.0) * 255, 0, 255).astype(np.uint8)
-            st.image(_fit_tile(grey, size), output_format="PNG", caption="its input: the 28×28 digit")
+            fm.picture("digits_zoom_in", _fit_tile(grey, size), "input", size, "its input: the 28×28 digit")
         elif layer.startswith("pool"):
-            st.image(fm.single(maps[source], ranges[source], index, size), output_format="PNG",
-                     caption=f"its input: {source} map {index}")
+            fm.picture("digits_zoom_in", fm.single(maps[source], ranges[source], index, size), "input", size,
+                       f"its input: {source} map {index}")
         else:
-            st.image(fm.compose(maps[source], ranges[source], 5, 52), output_format="PNG",
-                     caption=f"its input: all {maps[source].shape[0]} {source} maps")
+            many = fm.compose(maps[source], ranges[source], 5, 52)
+            fm.picture("digits_zoom_in", many, "inputs", min(size, many.shape[1]),
+                       f"its input: all {maps[source].shape[0]} {source} maps")
     with b:
         if layer in kernels:
             k = kernels[layer][index]
             peak = float(np.abs(k).max()) or 1.0
-            st.image(fm.compose(k, np.tile([-peak, peak], (len(k), 1)), 5 if len(k) > 1 else 1, 60 if len(k) > 1 else 120),
-                     output_format="PNG", caption=f"kernel{'s' if len(k) > 1 else ''} of map {index}: "
-                     f"{len(k)} × 3×3 (one per input map), summed + bias")
+            kimg = fm.compose(k, np.tile([-peak, peak], (len(k), 1)), 5 if len(k) > 1 else 1, 30 if len(k) > 1 else 120)
+            fm.picture("digits_zoom_k", kimg, "kernels", kimg.shape[1],
+                       f"kernel{'s' if len(k) > 1 else ''} of map {index}: {len(k)} × 3×3 "
+                       f"({'one per input map, summed' if len(k) > 1 else 'slid over the input'}) + bias")
         else:
             st.markdown("**max pool 2×2**: each output pixel keeps the largest of 4 input pixels. No weights.")
     with c:
         h, w = maps[layer].shape[1:]
-        st.image(fm.single(maps[layer], ranges[layer], index, size), output_format="PNG",
-                 caption=f"{layer} map {index} ({h}×{w})")
+        fm.picture("digits_zoom_map", fm.single(maps[layer], ranges[layer], index, size), "map", size,
+                   f"{layer} map {index} ({h}×{w})")

@@ -97,21 +97,44 @@ def grid(key: str, layer: str, maps: np.ndarray, ranges: np.ndarray, cols: int, 
     return int(picked) if isinstance(picked, int | float) and 0 <= int(picked) < n else None
 
 
-def kernel_grid(key: str, weights: np.ndarray, projector: bool, version: int = 0) -> None:
-    """Kernels (out, in, k, k): one row per output map, one 3x3 tile per input map, one shared
-    symmetric range (0 = white in the middle of the diverging scale)."""
+def picture(key: str, image: np.ndarray | str, alt: str, width: int, caption: str | None = None) -> None:
+    """A still picture (uint8 grey/RGB array, or an SVG string) sent inline as a data URL.
+
+    Used instead of st.image for everything that changes while you draw: st.image's media files
+    from an interrupted rerun can vanish before the browser fetches them.
+    """
+    if isinstance(image, str):
+        src = "data:image/svg+xml;base64," + base64.b64encode(image.encode("utf-8")).decode("ascii")
+        w = h = width
+    else:
+        src, (h, w) = png_data_url(image), image.shape[:2]
+    _grid(key=key, data={"src": src, "layer": key, "cols": 1, "n": 1, "ch": h, "cw": w, "gap": 0, "w": w,
+                         "h": h, "zoom": width / w, "alt": alt, "pickable": False, "version": 0},
+          on_picked_change=lambda: None, width="stretch")
+    if caption:
+        st.caption(caption)
+
+
+def kernel_mosaic(weights: np.ndarray) -> np.ndarray:
+    """Kernels (out, in, k, k) -> RGB: one row per output map, one k x k tile per input map (conv1:
+    5 per row), one shared symmetric range so 0 is white in the middle of the diverging scale."""
     out_c, in_c, k, _ = weights.shape
     peak = float(np.abs(weights).max()) or 1.0
     tiles = weights.reshape(out_c * in_c, k, k)
-    ranges = np.tile([-peak, peak], (len(tiles), 1))
-    cell = 24 if in_c == 1 else 12
-    alt = f"{out_c}x{in_c} learned {k}x{k} kernels (blue negative, red positive)"
-    grid(key, f"kernels-{out_c}x{in_c}", tiles, ranges, cols=in_c if in_c > 1 else 5, cell=cell,
-         projector=projector, alt=alt, pickable=False, version=version)
+    return compose(tiles, np.tile([-peak, peak], (len(tiles), 1)), in_c if in_c > 1 else 5, 12 if in_c > 1 else 24)
+
+
+def kernel_grid(key: str, shape: tuple[int, ...], mosaic_url: str, size: tuple[int, int], projector: bool) -> None:
+    """Show a kernel mosaic (built once per model by kernel_mosaic + png_data_url, see app.cache)."""
+    out_c, in_c, k, _ = shape
+    data = {"src": mosaic_url, "layer": f"kernels-{out_c}x{in_c}", "cols": 1, "n": 1, "ch": size[0], "cw": size[1],
+            "gap": 0, "w": size[1], "h": size[0], "zoom": 1.5 if projector else 1.0, "pickable": False,
+            "alt": f"{out_c}x{in_c} learned {k}x{k} kernels (blue negative, red positive)", "version": 0}
+    _grid(key=key, data=data, on_picked_change=lambda: None, width="stretch")
 
 
 def single(maps: np.ndarray, ranges: np.ndarray, index: int, size: int = 224) -> np.ndarray:
-    """One map (index) enlarged to about `size` px, for st.image(output_format="PNG")."""
+    """One map (index) enlarged to about `size` px (sharp pixels)."""
     return compose(maps[index:index + 1], ranges[index:index + 1], cols=1, cell=size)
 
 

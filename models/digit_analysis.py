@@ -61,13 +61,13 @@ def architecture(model: nn.Module) -> list[Stage]:
         return sum(p.numel() for p in module.parameters())
     return [
         Stage("input", (1, 28, 28), 0),
-        Stage("conv1 + ReLU", (10, 26, 26), count(model.conv1)),
+        Stage("conv1·ReLU", (10, 26, 26), count(model.conv1)),
         Stage("pool1", (10, 13, 13), 0),
-        Stage("conv2 + ReLU", (20, 11, 11), count(model.conv2)),
+        Stage("conv2·ReLU", (20, 11, 11), count(model.conv2)),
         Stage("pool2", (20, 5, 5), 0),
         Stage("flatten", (500,), 0),
-        Stage("fc1 + ReLU", (50,), count(model.fc1)),
-        Stage("fc2 → softmax", (10,), count(model.fc2)),
+        Stage("fc1·ReLU", (50,), count(model.fc1)),
+        Stage("fc2", (10,), count(model.fc2)),
     ]
 
 

@@ -23,8 +23,8 @@ def shown_label(at) -> str | None:
     return None
 
 
-def image_captions(at) -> str:
-    return " | ".join(c for el in at.get("image") for c in el.captions)
+def captions(at) -> str:
+    return " | ".join(c.value for c in at.caption)
 
 
 def strokes(points: list[list[tuple[float, float]]], width: int = 20, size: int = 280) -> np.ndarray:
@@ -121,12 +121,12 @@ def test_every_control_runs(digits_at):
     for method in ("gradient", "occlusion"):
         at.button_group(key=state.DIGITS_WHY_METHOD).set_value(method).run()
         assert not at.exception, at.exception
-        assert f"({method})" in image_captions(at)
+        assert f"({method})" in captions(at)
     for layer, count in (("pool1", 10), ("conv2", 20), ("pool2", 20), ("conv1", 10)):
         at.selectbox(key=state.DIGITS_ZOOM_LAYER).set_value(layer).run()
         at.number_input(key=state.DIGITS_ZOOM_INDEX).set_value(count - 1).run()
         assert not at.exception, at.exception
-        assert f"{layer} map {count - 1}" in image_captions(at)
+        assert f"{layer} map {count - 1}" in captions(at)
     assert shown_label(at) == "7"
 
 

@@ -1,5 +1,7 @@
 """Draw a digit: a real trained CNN classifies your drawing live, with every layer on show."""
 
+import time
+
 import numpy as np
 import streamlit as st
 
@@ -46,6 +48,7 @@ except WeightsError as exc:
     st.error(f"The digit model could not be loaded. {exc}")
     st.stop()
 KERNELS = da.kernels(MODEL)
+DONE = '[data-testid="digits-done"]'
 STAGES = da.architecture(MODEL)
 
 
@@ -58,7 +61,7 @@ def _input():
         x, truth = pick_test_digit(sample, preds, projector)
         return x, None, truth, 0
     stroke = st.slider("Pen width", 6, 40, 20, key=state.DIGITS_STROKE)
-    canvas = digit_canvas(state.DIGITS_CANVAS, stroke, projector)
+    canvas = digit_canvas(state.DIGITS_CANVAS, stroke, projector, ack_selector=DONE)
     pixels = st.session_state.get(state.DIGITS_DRAWING)
     pixels = canvas.pixels if pixels is None else np.asarray(pixels)
     if pixels is None:
@@ -97,7 +100,8 @@ def _feature_maps(result: da.Analysis, x, version: int) -> None:
             with right:
                 k = KERNELS[layer]
                 st.markdown(f"Learned kernels: {k.shape[0]}×{k.shape[1]} of 3×3")
-                fm.kernel_grid(f"digits_kernels_{layer}", k, projector)
+                url, size = cache.kernel_picture(k.tobytes(), k)
+                fm.kernel_grid(f"digits_kernels_{layer}", k.shape, url, size, projector)
     dense = {"fc1": result.acts["fc1"], "logits": result.acts["logits"]}
     d_ranges = da.value_ranges({k: v.reshape(-1, 1, 1) for k, v in dense.items()}, "per layer")
     for layer, cols, label in (("fc1", 25, "fc1: 50 units (after ReLU)"), ("logits", 10, "the 10 outputs (logits, 0 … 9)")):
@@ -111,6 +115,7 @@ def _feature_maps(result: da.Analysis, x, version: int) -> None:
 
 @st.fragment
 def live() -> None:
+    started = time.perf_counter()
     left, right = st.columns([1, 1] if projector else [1, 2])
     with left:
         x, stages, truth, version = _input()
@@ -120,21 +125,31 @@ def live() -> None:
             if stages is not None:
                 st.caption("Only a tiny speck so far: draw a whole digit.")
         network_diagram(STAGES, projector)
+        _done(version, started)
         return
     result = da.analyse(MODEL, x)
     with right:
         prediction(result.probs, result.top, result.second, result.sure, projector, truth, version)
         if stages is not None:
-            st.image(strip_image(stages), output_format="PNG",
-                     caption="what you drew → cropped to the ink → longer side fitted to 20 px → centred in 28×28 (what the model sees)")
+            fm.picture("digits_strip", strip_image(stages), "preprocessing steps", 470 if projector else 466,
+                       "what you drew → cropped to the ink → longer side fitted to 20 px → centred in 28×28 "
+                       "(what the model sees)")
         if st.toggle("Why this answer?", key=state.DIGITS_WHY):
             method = st.segmented_control("Method", ["occlusion", "gradient"], default="occlusion",
                                           key=state.DIGITS_WHY_METHOD) or "occlusion"
             heat = saliency(MODEL, x, result.top, method)
-            st.image(saliency_image(x, heat), output_format="PNG", width=320 if projector else 240,
-                     caption=f"Red pixels pushed **{result.top}** up, blue ones pulled it down ({method}).")
+            fm.picture("digits_why_img", saliency_image(x, heat), "saliency map", 320 if projector else 240,
+                       f"Red pixels pushed **{result.top}** up, blue ones pulled it down ({method}).")
     network_diagram(STAGES, projector, result.top)
     _feature_maps(result, x, version)
+    _done(version, started)
+
+
+def _done(version: int, started: float) -> None:
+    """Last element of every update: tells the canvas this drawing is on screen, and the cost."""
+    st.html(f'<div data-testid="digits-done" data-version="{version}" style="font-size:0.85rem;color:#444">'
+            f"Server work for this update: {1000 * (time.perf_counter() - started):.0f} ms "
+            "(preprocessing, forward pass and every picture).</div>")
 
 
 live()

@@ -1,7 +1,7 @@
 """A small drawing canvas (st.components.v2): mouse, touch and pen, stroke width, undo and clear.
 
-While a stroke is in progress the browser sends the drawing about every 110 ms, and once more on
-pen-up, as a PNG data URL (280x280 by default, larger in projector mode). `digit_canvas` returns
+While a stroke is in progress the browser sends the drawing about every 110 ms (but never faster than
+the page can show it), and at once on pen-up, as a PNG data URL (280x280 by default, larger in projector mode). `digit_canvas` returns
 the drawing as a uint8 (H, W) grey array (black ink on white) or None when the canvas is blank.
 Nothing leaves the machine: the PNG travels over Streamlit's own websocket.
 """
@@ -51,11 +51,15 @@ def decode_png(data_url: str) -> np.ndarray | None:
 
 
 def digit_canvas(key: str, stroke_width: int = 18, projector: bool = False,
-                 on_change=None) -> Drawing:
-    """Mount the canvas; return the latest drawing sent by this browser session."""
+                 ack_selector: str | None = None) -> Drawing:
+    """Mount the canvas; return the latest drawing sent by this browser session.
+
+    ack_selector: CSS selector of an element whose data-version the page sets to the Drawing.seq
+    it has finished showing; mid-stroke updates wait for it, so slow reruns are never starved.
+    """
     size = SIZE_PROJECTOR if projector else SIZE_NORMAL
-    result = _component(key=key, data={"size": size, "stroke": int(stroke_width)},
-                        default={"drawing": None}, on_drawing_change=on_change or (lambda: None),
+    result = _component(key=key, data={"size": size, "stroke": int(stroke_width), "ack": ack_selector},
+                        default={"drawing": None}, on_drawing_change=lambda: None,
                         width="content")
     value = getattr(result, "drawing", None) or {}
     if not isinstance(value, dict):

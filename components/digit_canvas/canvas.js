@@ -2,6 +2,7 @@
 // Sends {png, seq, strokes} through setStateValue("drawing", ...) at most every THROTTLE_MS
 // while a stroke is in progress, and once more immediately on pen-up. No network requests.
 const THROTTLE_MS = 110;
+const MAX_WAIT_MS = 700;
 
 function setup(root, setStateValue) {
   const canvas = root.querySelector("canvas");
@@ -37,6 +38,14 @@ function setup(root, setStateValue) {
     st.send("drawing", { png: n ? canvas.toDataURL("image/png") : null, seq: st.seq, strokes: n,
                          size: canvas.width });
   }
+  // Flow control: while drawing, send the next update only once the page shows the previous one
+  // (an element matching data.ack carries data-version >= our last seq), or after MAX_WAIT_MS.
+  // Otherwise a slow machine would interrupt every rerun and show nothing until pen-up.
+  function ready() {
+    if (performance.now() - st.lastSent > MAX_WAIT_MS) return true;
+    const el = st.ack ? document.querySelector(st.ack) : null;
+    return !el || Number(el.dataset.version) >= st.seq;
+  }
   function point(ev) {
     const r = canvas.getBoundingClientRect();
     const sx = canvas.width / r.width, sy = canvas.height / r.height;
@@ -52,7 +61,7 @@ function setup(root, setStateValue) {
     repaint();
     st.dirty = true;
     stopTimer();
-    st.timer = setInterval(() => { if (st.dirty) emit(); }, THROTTLE_MS);
+    st.timer = setInterval(() => { if (st.dirty && ready()) emit(); }, THROTTLE_MS);
   });
   canvas.addEventListener("pointermove", (ev) => {
     if (!st.current) return;
@@ -95,6 +104,7 @@ export default function (component) {
   st.send = setStateValue;
   const size = Math.max(120, Math.min(1000, Number((data && data.size) || 280)));
   st.width = Math.max(2, Math.min(80, Number((data && data.stroke) || 18)));
+  st.ack = (data && data.ack) || null;
   const canvas = root.querySelector("canvas");
   if (canvas.width !== size) {
     // Rescale existing strokes to the new resolution (projector mode switched).

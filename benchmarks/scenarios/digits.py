@@ -1,0 +1,87 @@
+"""Issue 7: Draw a digit. Pen-up to new prediction + every feature map, server work, updates while drawing.
+
+All three draw with page.mouse on the real canvas and read the page's DOM, like a student's browser.
+"""
+
+import math
+import re
+import time
+
+from benchmarks.harness import Scenario
+from tests.e2e.digits_support import LAYERS, SETTLED_JS, canvas_box, click_tool, draw, wait_settled
+
+STROKES = ([[(0.5, 0.15), (0.5, 0.85)]], [[(0.25, 0.2), (0.75, 0.2), (0.45, 0.85)]])
+VERSION_JS = "() => { const p = document.querySelector('[data-testid=digit-prediction]'); return p ? p.dataset.version : null; }"
+SERVER_RE = re.compile(r"Server work for this update: (\d+) ms")
+
+
+def _setup(page) -> None:
+    page.set_viewport_size({"width": 1440, "height": 2600})
+    canvas_box(page)
+    draw(page, STROKES[1])
+    wait_settled(page)
+
+
+def _fresh_stroke(page, i: int):
+    """Clear, then draw all of a stroke except the pen-up; returns the canvas box."""
+    click_tool(page, "clear")
+    page.wait_for_function("() => document.querySelector('[data-testid=digit-prediction]').dataset.label === ''")
+    box = canvas_box(page)
+    pts = STROKES[i % 2][0]
+    page.mouse.move(box["x"] + 3 + pts[0][0] * 280, box["y"] + 3 + pts[0][1] * 280)
+    page.mouse.down()
+    for x, y in pts[1:]:
+        page.mouse.move(box["x"] + 3 + x * 280, box["y"] + 3 + y * 280, steps=8)
+    page.wait_for_timeout(250)  # let the throttled in-stroke updates land, as when a person pauses
+    return box
+
+
+def _pen_up_to_all_maps(page, i: int) -> float:
+    _fresh_stroke(page, i)
+    t0 = time.perf_counter()
+    page.mouse.up()
+    page.wait_for_function(SETTLED_JS, arg=list(LAYERS), polling="raf", timeout=15_000)
+    return (time.perf_counter() - t0) * 1000
+
+
+def _server_work(page, i: int) -> float:
+    draw(page, STROKES[i % 2])
+    wait_settled(page)
+    text = page.get_by_text("Server work for this update").inner_text()
+    return float(SERVER_RE.search(text).group(1))
+
+
+def _updates_per_second(page, i: int) -> float:
+    """Distinct predictions shown during a continuous 2-second stroke, per second."""
+    click_tool(page, "clear")
+    box = canvas_box(page)
+    seen = set()
+    page.mouse.move(box["x"] + 40, box["y"] + 40)
+    page.mouse.down()
+    start = page.evaluate(VERSION_JS)
+    t0 = time.perf_counter()
+    k = 0
+    while time.perf_counter() - t0 < 2.0:
+        k += 1
+        angle = k * 0.15
+        page.mouse.move(box["x"] + 140 + 90 * math.cos(angle),
+                        box["y"] + 140 + 90 * math.sin(angle))
+        page.wait_for_timeout(16)
+        seen.add(page.evaluate(VERSION_JS))
+    elapsed = time.perf_counter() - t0
+    page.mouse.up()
+    wait_settled(page)
+    seen.discard(start)
+    return len(seen) / elapsed
+
+
+SCENARIOS = [
+    Scenario("digits: pen-up to prediction + all maps", "digits", _pen_up_to_all_maps, budget_ms=150,
+             setup=_setup, issue=7, repeats=15,
+             notes="mouse up on the canvas until the prediction and all 6 layer grids show that drawing"),
+    Scenario("digits: server work per update", "digits", _server_work, budget_ms=40, setup=_setup, issue=7,
+             repeats=10, notes="preprocess + forward + every picture, timed inside the fragment run"),
+    Scenario("digits: updates per second while drawing", "digits", _updates_per_second, budget_ms=4,
+             setup=_setup, issue=7, repeats=5, metric="rate",
+             notes="distinct predictions displayed during a continuous 2 s stroke"),
+]
