@@ -67,8 +67,8 @@ def build(step: dict):
 
 
 def compose(steps: list[dict]) -> v2.Compose:
-    """v2.Compose of the enabled steps, in order."""
-    return v2.Compose([build(s) for s in steps if s["enabled"]])
+    """v2.Compose of the enabled steps, in order (v2.Identity when none is switched on)."""
+    return v2.Compose([build(s) for s in steps if s["enabled"]] or [v2.Identity()])
 
 
 def to_pil(rgb: np.ndarray) -> Image.Image:
@@ -87,6 +87,7 @@ class Stage:
     applied: bool = True
     warnings: list[str] = field(default_factory=list)
     output: Any = None
+    params: dict | None = None  # exactly what make_params returned (None if it was not called)
 
 
 @dataclass
@@ -152,7 +153,7 @@ def run_stages(steps: list[dict], image: Image.Image, seed: int, keep_views: boo
             applied = "params" in box or not spec(step["name"]).random or step["name"].startswith("Lambda")
             sampled = describe(step["name"], box.get("params"), applied, _wh(x)) if spec(step["name"]).random else ""
             view, note = display_array(x, norm) if keep_views else (np.zeros((1, 1, 3), np.uint8), "")
-            stages.append(Stage(step, stage_info(x), view, note, sampled, applied, warnings, output=x))
+            stages.append(Stage(step, stage_info(x), view, note, sampled, applied, warnings, x, box.get("params")))
     return RunResult(stages, None, norm)
 
 

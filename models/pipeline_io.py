@@ -123,7 +123,8 @@ def export_code(steps: list[dict], seed: int, image_line: str) -> str:
     if any(n.startswith("RandomSaltAndPepper") for n in used):
         parts.append(inspect.getsource(RandomSaltAndPepper))
     skipped = [s["name"] for s in steps if not s["enabled"]]
-    body = "".join(f"    {spec(s['name']).code(s['params'])},\n" for s in enabled)
+    body = "".join(f"    {spec(s['name']).code(s['params'])},\n" for s in enabled) or \
+        "    v2.Identity(),  # no step is switched on\n"
     parts.append(("# switched off on the page: " + ", ".join(skipped) + "\n" if skipped else "")
                  + f"pipeline = v2.Compose([\n{body}])\n")
     parts.append(f"SEED = {int(seed)}\n{image_line}\n"
