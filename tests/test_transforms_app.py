@@ -1,0 +1,154 @@
+"""AppTest for the Transforms page: editing, adding, moving and removing steps keeps every other setting;
+the URL holds the pipeline; every tab renders what the models compute."""
+
+import pytest
+
+from models.pipeline import make_step, preset_steps
+from models.pipeline_io import decode_url, encode_url
+from tests.conftest import app_at
+
+PAGE = "views/transforms.py"
+
+
+def _names(at) -> list[str]:
+    return [m.value.split(". ", 1)[1].strip("*").split("**")[0] for m in at.markdown
+            if m.value.startswith("**") and ". " in m.value[:6]]
+
+
+def _url_steps(at):
+    code = at.query_params["tf"]
+    return decode_url(code[0] if isinstance(code, list) else code)
+
+
+@pytest.fixture
+def at():
+    at = app_at(PAGE)
+    assert not at.exception, at.exception
+    return at
+
+
+def test_default_pipeline_and_stage_strip(at):
+    assert _names(at) == ["RandomResizedCrop", "RandomHorizontalFlip", "ColorJitter", "ToImage", "ToDtype",
+                          "Normalize"]
+    infos = [m.value for m in at.markdown if "min " in m.value and "max " in m.value]
+    assert len(infos) == 7  # input + six stages
+    assert "`PIL.Image`" in infos[0] and "512×512" in infos[0]
+    assert "`tv_tensors.Image` · `float32`" in infos[-1] and "(3, 224, 224)" in infos[-1]
+    assert any("de-normalised" in c.value for c in at.caption)
+    assert any(m.value.startswith(":blue-background[drew: crop") for m in at.markdown)
+    steps, seed = _url_steps(at)
+    assert [s["name"] for s in steps] == _names(at) and seed == 0
+
+
+def test_add_move_remove_keep_other_settings(at):
+    at.number_input(key="tf_step_s0_size").set_value(128).run()
+    at.slider(key="tf_step_s2_brightness").set_value(0.8).run()
+    at.toggle(key="tf_step_s1__on").set_value(False).run()
+    at.selectbox(key="tf_add").set_value("RandomRotation").run()
+    at.button(key="tf_add_btn").click().run()
+    assert not at.exception
+    assert _names(at)[-1] == "RandomRotation"
+    at.slider(key="tf_step_s6_degrees").set_value(77.0).run()
+    for _ in range(3):
+        at.button(key="tf_step_s6__up").click().run()
+    assert _names(at) == ["RandomResizedCrop", "RandomHorizontalFlip", "ColorJitter", "RandomRotation", "ToImage",
+                          "ToDtype", "Normalize"]
+    at.button(key="tf_step_s1__remove").click().run()
+    at.button(key="tf_step_s0__down").click().run()
+    assert not at.exception
+    assert _names(at) == ["ColorJitter", "RandomResizedCrop", "RandomRotation", "ToImage", "ToDtype", "Normalize"]
+    assert at.number_input(key="tf_step_s0_size").value == 128
+    assert at.slider(key="tf_step_s2_brightness").value == 0.8
+    assert at.slider(key="tf_step_s6_degrees").value == 77.0
+    steps, _ = _url_steps(at)
+    assert steps[1]["params"]["size"] == 128 and steps[0]["params"]["brightness"] == 0.8
+    assert steps[2]["params"]["degrees"] == 77.0
+    infos = [m.value for m in at.markdown if "min " in m.value and "max " in m.value]
+    assert "(128, 128, 3)" in infos[2]  # input, ColorJitter, then the 128 px crop
+
+
+def test_switching_a_step_off_skips_it_and_keeps_its_settings(at):
+    at.slider(key="tf_step_s2_hue").set_value(0.3).run()
+    at.toggle(key="tf_step_s2__on").set_value(False).run()
+    titles = [m.value for m in at.markdown if m.value in ("**ColorJitter**", "**Normalize**")]
+    assert titles == ["**Normalize**"]
+    at.toggle(key="tf_step_s2__on").set_value(True).run()
+    assert at.slider(key="tf_step_s2_hue").value == 0.3
+    assert "**ColorJitter**" in [m.value for m in at.markdown]
+
+
+def test_presets_clear_and_seed(at):
+    at.selectbox(key="tf_preset").set_value("ImageNet evaluation").run()
+    at.button(key="tf_load_preset").click().run()
+    assert _names(at) == ["Resize", "CenterCrop", "ToImage", "ToDtype", "Normalize"]
+    assert at.number_input(key="tf_step_s6_size").value == 256
+    at.button(key="tf_resample").click().run()
+    seed = at.number_input(key="tf_seed").value
+    assert _url_steps(at)[1] == seed
+    at.button(key="tf_clear").click().run()
+    assert _names(at) == [] and any("empty" in i.value for i in at.info)
+
+
+def test_pipeline_from_a_link_and_a_damaged_link():
+    steps = [make_step("Resize", {"size": 64}, "s0"), make_step("RandomRotation", {"degrees": 12.0}, "s1")]
+    at = app_at(PAGE, query={"tf": encode_url(steps, 33)})
+    assert not at.exception
+    assert _names(at) == ["Resize", "RandomRotation"]
+    assert at.number_input(key="tf_seed").value == 33
+    assert at.slider(key="tf_step_s1_degrees").value == 12.0
+    bad = app_at(PAGE, query={"tf": "eNqrVkrOz8lJTVGyUgpJLS5RqgUAY5gIHg"[:-6]})
+    assert not bad.exception
+    assert any("damaged" in w.value for w in bad.warning)
+    assert _names(bad)[0] == "RandomResizedCrop"
+
+
+def test_an_impossible_step_is_reported_with_earlier_stages_kept():
+    steps = [make_step("Resize", {"size": 32}, "s0"), make_step("Normalize", {}, "s1"),
+             make_step("ToImage", {}, "s2")]
+    at = app_at(PAGE, query={"tf": encode_url(steps, 0)})
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "Step 2 (Normalize) cannot run here" in errors[0] and "PIL image" in errors[0]
+    titles = [m.value for m in at.markdown if m.value in ("**Input**", "**Resize**", "**ToImage**")]
+    assert titles == ["**Input**", "**Resize**"]
+
+
+def test_random_outcomes_export_and_dataset_tabs(at):
+    at.session_state["tf_tab"] = "Random outcomes"
+    at.run()
+    at.slider(key="tf_grid_n").set_value(8).run()
+    assert not at.exception
+    seeds = [m.value for m in at.markdown if m.value.startswith("**seed ")]
+    assert seeds == [f"**seed {k}**" for k in range(8)]
+    assert sum("RandomResizedCrop" in c.value for c in at.caption) == 8
+
+    at.session_state["tf_tab"] = "Export & share"
+    at.run()
+    code = at.code[0].value
+    assert "v2.RandomResizedCrop(size=224" in code and "SEED = 0" in code and "astronaut.jpg" in code
+    assert "class RandomSaltAndPepper(v2.Transform)" in at.code[1].value
+
+    at.session_state["tf_tab"] = "Dataset & DataLoader"
+    at.run()
+    assert any("3 mean values" in e.value for e in at.error)  # ImageNet pipeline on grey digits
+    at.button(key="tf_ds_fix").click().run()
+    assert _names(at)[0] == "RandomAffine"
+    status = [m.value for m in at.markdown if m.value.startswith("**Epoch")]
+    assert status[0].startswith("**Epoch 1, iteration 1 of 5**") and "(20, 1, 28, 28)" in status[0]
+    assert any("100/20 = 5.00" in m.value for m in at.markdown)
+    for _ in range(5):
+        at.button(key="tf_ds_next").click().run()
+    status = [m.value for m in at.markdown if m.value.startswith("**Epoch")]
+    assert status[0].startswith("**Epoch 2, iteration 1 of 5**")
+    at.toggle(key="tf_ds_drop").set_value(True).run()
+    at.number_input(key="tf_ds_batch").set_value(30).run()
+    status = [m.value for m in at.markdown if m.value.startswith("**Epoch")]
+    assert status[0].startswith("**Epoch 1, iteration 1 of 3**") and "(30, 1, 28, 28)" in status[0]
+    assert "class PipelineDataset(Dataset)" in at.code[0].value
+    assert not at.exception
+
+
+def test_projector_mode_renders():
+    at = app_at(PAGE, query={"projector": "1", "tf": encode_url(preset_steps("MNIST training augmentation"), 0)})
+    assert not at.exception
+    assert _names(at)[0] == "RandomAffine"
