@@ -7,6 +7,11 @@ from models.architecture import KIND_NAMES, KINDS, Layer, Row, shape_text
 
 COLUMNS = ("layer", "out", "k", "stride", "padding")
 BAD_ROW_CSS = "background-color: #fddbc7; color: #67001f; font-weight: 700"
+WAITING_CSS = "color: #595959; font-style: italic"
+
+
+def _check(problem: str) -> str:
+    return f"… {problem[0].lower()}{problem[1:]}" if problem.startswith("Waiting") else f"✖ {problem}"
 
 
 def _frame(spec: list[Layer]) -> pd.DataFrame:
@@ -22,7 +27,7 @@ def _int_or_none(value) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
-def layer_editor(spec: list[Layer], key: str, disabled: bool = False) -> list[Layer]:
+def layer_editor(spec: list[Layer], key: str, projector: bool = False, disabled: bool = False) -> list[Layer]:
     """An editable table of layers starting from `spec`; returns the edited stack.
 
     Rows can be added (the + under the table) and deleted (tick a row, then the bin icon).
@@ -30,7 +35,7 @@ def layer_editor(spec: list[Layer], key: str, disabled: bool = False) -> list[La
     cfg = st.column_config
     edited = st.data_editor(
         _frame(spec), key=key, num_rows="dynamic", hide_index=False, disabled=disabled, width="stretch",
-        height=35 * (len(spec) + 2) + 3, placeholder="",
+        height=(row := 48 if projector else 35) * (len(spec) + 2) + 3, row_height=row, placeholder="",
         column_config={
             "layer": cfg.SelectboxColumn("Layer", width="small", options=list(KINDS), required=True, default="relu",
                                          help="; ".join(f"{k} = {v}" for k, v in KIND_NAMES.items())),
@@ -60,10 +65,11 @@ def shape_table(rows: list[Row], input_shape: tuple[int, ...], total: int) -> No
         lines.append({"#": str(r.index), "Layer": r.label, "Output shape": shape_text(r.shape),
                       "Parameters": f"{r.params:,}" if r.shape is not None else "?",
                       "Receptive field": _field(r.rf, r, "whole input"), "Jump": _field(r.jump, r, "—"),
-                      "Check": "✔" if r.ok else f"✖ {r.problem}"})
+                      "Check": "✔" if r.ok else _check(r.problem)})
     lines.append({"#": "", "Layer": "total", "Output shape": "", "Parameters": f"{total:,}",
                   "Receptive field": "", "Jump": "", "Check": ""})
     df = pd.DataFrame(lines)
-    bad = {i for i, line in enumerate(lines) if line["Check"].startswith("✖")}
-    styled = df.style.apply(lambda row: [BAD_ROW_CSS if row.name in bad else ""] * len(row), axis=1)
+    css = {i: BAD_ROW_CSS if line["Check"].startswith("✖") else WAITING_CSS
+           for i, line in enumerate(lines) if line["Check"].startswith(("✖", "…"))}
+    styled = df.style.apply(lambda row: [css.get(row.name, "")] * len(row), axis=1)
     st.table(styled, hide_index=True)

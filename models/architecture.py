@@ -157,8 +157,8 @@ def _step(layer: Layer, shape: tuple[int, ...]) -> tuple[tuple[int, ...] | None,
 
 
 def propagate(spec: list[Layer], input_shape: tuple[int, int, int]) -> list[Row]:
-    """One Row per layer; rows after the first broken one get shape None and a short note."""
-    rows, shape, windows, broken, total = [], tuple(input_shape), [], False, 0
+    """One Row per layer; rows after the first broken one get shape None and "Waiting for row N"."""
+    rows, shape, windows, broken, total = [], tuple(input_shape), [], 0, 0
     n = input_shape[1]
     rf, jump = 1, 1
     for i, raw in enumerate(spec, start=1):
@@ -166,7 +166,7 @@ def propagate(spec: list[Layer], input_shape: tuple[int, int, int]) -> list[Row]
         label = describe(layer) if layer.kind in KINDS else "?"
         problem = _missing(layer)
         if broken:
-            rows.append(Row(i, layer, label, None, 0, None, None, problem or "Waiting for the row above to be fixed."))
+            rows.append(Row(i, layer, label, None, 0, None, None, problem or f"Waiting for row {broken} to be fixed."))
             continue
         out, params = None, 0
         if problem is None:
@@ -174,7 +174,7 @@ def propagate(spec: list[Layer], input_shape: tuple[int, int, int]) -> list[Row]
         if problem is None and total + params > MAX_PARAMS:
             problem = f"This row would bring the model past {MAX_PARAMS:,} parameters; make it smaller."
         if problem is not None:
-            broken = True
+            broken = i
             rows.append(Row(i, layer, label, None, 0, None, None, problem))
             continue
         total += params

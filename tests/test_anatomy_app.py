@@ -73,7 +73,7 @@ def test_editing_a_row_updates_shapes_and_a_bad_row_is_flagged():
     assert not at.exception
     df = _table(at)
     assert df["Check"].iloc[1].startswith("✖ The 29x29 window does not fit in the 28x28 input")
-    assert df["Check"].iloc[2].startswith("✖ Waiting for the row above")
+    assert df["Check"].iloc[2] == "… waiting for row 1 to be fixed."
     assert at.error[0].value.startswith("Row 1: The 29x29 window does not fit")
     assert not at.code and any("Fix the flagged rows" in w.value for w in at.warning)
 

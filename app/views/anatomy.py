@@ -38,7 +38,7 @@ def explorer() -> None:
     with left:
         st.caption("Edit any cell; add a row with **+** below the table, delete by ticking a row and the bin. "
                    "Blank pool stride = k.")
-        spec = stack_editor.layer_editor(arch.PRESETS[preset], editor_key)
+        spec = stack_editor.layer_editor(arch.PRESETS[preset], editor_key, projector)
         if st.button("Reset to preset", key="anatomy_reset", icon=":material/restart_alt:"):
             st.session_state[state.ANATOMY_RESETS] = resets + 1
             st.rerun(scope="fragment")
