@@ -141,3 +141,37 @@ def kernel_picture(weights_bytes: bytes, _weights):
 
     rgb = kernel_mosaic(_weights)
     return png_data_url(rgb), rgb.shape[:2]
+
+
+# --- Pooling page (issue 5) ---
+@st.cache_resource(max_entries=128, show_spinner=False)
+def pool_analysis(x_key: bytes, shape: tuple, spec):
+    """(pooled (oh, ow), windows, coverage (H, W), summary) for the grid x = frombuffer(x_key).reshape(shape).
+
+    Read-only result; PoolingError propagates (not cached)."""
+    import numpy as np
+
+    from models.pooling import check_input, coverage, summarize, windows
+
+    x = check_input(np.frombuffer(x_key, dtype=np.float64).reshape(shape), spec)
+    wins = windows(x, spec)
+    values = np.array([w.value for w in wins]).reshape(spec.output_shape(*shape))
+    return values, wins, coverage(shape, spec), summarize(x, spec, wins)
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def pool_gradient(x_key: bytes, shape: tuple, spec, cell):
+    import numpy as np
+
+    from models.pool_gradient import gradient_map
+
+    return gradient_map(np.frombuffer(x_key, dtype=np.float64).reshape(shape), spec, cell)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def pool_image_levels(image_id: str, _rgb, levels: int, kernel: int, variant: str, amount: float):
+    """(input used, [Level...]) for the real-image view; the image is brought to at most 512 px first."""
+    from models.pool_images import fit_side, make_variant, pool_levels
+
+    source = make_variant(fit_side(_rgb), variant, amount)
+    return source, pool_levels(source, levels, kernel)

@@ -1,0 +1,70 @@
+"""Pooling page section: pool a real image 1 to 4 times, max and mean side by side, clean, noisy or sparse."""
+
+import streamlit as st
+
+from app import cache, state
+from app.inputs import choose_image
+from components.layout import explain
+from components.pooling_images import level_image
+from models.pool_images import MAX_LEVELS, VARIANT_LABELS, VARIANTS, PoolImageError, contrast
+
+RULE_OF_THUMB = (
+    "**Rule of thumb.** Max pooling keeps the strongest response in each window, so sharp, bright features "
+    "(and noise spikes!) survive and contrast goes up: good for **sparse** data such as thin lines or edge maps. "
+    "Mean pooling averages, so it smooths: noise cancels out, which suits **noisy** data, but thin features fade.")
+
+
+def real_images(projector: bool) -> None:
+    st.session_state.setdefault(state.POOL_LEVELS, 3)
+    st.session_state.setdefault(state.POOL_IMG_KERNEL, 2)
+    st.session_state.setdefault(state.POOL_VARIANT, "clean")
+    st.session_state.setdefault(state.POOL_NOISE, 0.1)
+    pick, opts = st.columns([2, 3])
+    with pick:
+        image = choose_image(state.POOL_IMG, camera=False, default_sample="astronaut")
+    with opts:
+        a, b = st.columns(2)
+        levels = a.slider("Pooling levels", 1, MAX_LEVELS, key=state.POOL_LEVELS)
+        kernel = b.slider("Window (= stride) per level", 2, 4, key=state.POOL_IMG_KERNEL)
+        variant = st.radio("Input", VARIANTS, format_func=VARIANT_LABELS.get, key=state.POOL_VARIANT, horizontal=True)
+        amount = 0.0
+        if variant in ("gaussian", "salt_pepper"):
+            label = "Noise σ" if variant == "gaussian" else "Fraction of pixels hit"
+            amount = st.slider(label, 0.0, 0.5, step=0.01, key=state.POOL_NOISE)
+        explain(RULE_OF_THUMB, projector, label="Max or mean?")
+    if image is None and variant != "sparse":
+        return
+    rgb = image.rgb if image is not None else None
+    image_id = f"{image.name}-{rgb.shape}-{float(rgb[::7, ::7].sum()):.6f}" if image is not None else "none"
+    try:
+        source, stack = cache.pool_image_levels(image_id, rgb if rgb is not None else _blank(), levels, kernel,
+                                                variant, amount)
+    except PoolImageError as exc:
+        st.error(str(exc))
+        return
+    h, w = source.shape[:2]
+    st.markdown(f"Input **{w}x{h}** ({VARIANT_LABELS[variant].lower()}); each level pools with a {kernel}x{kernel} "
+                f"window and stride {kernel}. Contrast is the standard deviation of the pixel values.")
+    if projector:  # one row per level, max and mean side by side, big enough for the back row
+        level_image(source, f"Input {w}x{h} · contrast {contrast(source):.3f}")
+        for level in stack[1:]:
+            (lh, lw), (left, right) = level.size, st.columns(2)
+            with left:
+                level_image(level.max, f"Max, level {level.index}: {lw}x{lh} · contrast {contrast(level.max):.3f}")
+            with right:
+                level_image(level.mean, f"Mean, level {level.index}: {lw}x{lh} · contrast {contrast(level.mean):.3f}")
+        return
+    cols = st.columns(1 + levels)
+    with cols[0]:
+        level_image(source, f"Input {w}x{h} · contrast {contrast(source):.3f}")
+    for level, col in zip(stack[1:], cols[1:], strict=True):
+        lh, lw = level.size
+        with col:
+            level_image(level.max, f"Max, level {level.index}: {lw}x{lh} · contrast {contrast(level.max):.3f}")
+            level_image(level.mean, f"Mean, level {level.index}: {lw}x{lh} · contrast {contrast(level.mean):.3f}")
+
+
+def _blank():
+    import numpy as np
+
+    return np.zeros((512, 512), dtype=np.float32)

@@ -1,0 +1,137 @@
+"""SVG grid figures for the Pooling page: a value in every cell, window outlines, winner rings.
+
+Inline SVG (rendered through st.markdown, see show()) draws in a few milliseconds, keeps exactly the same size from
+frame to frame during play, and exposes data-* attributes the browser tests read. Figures carry
+no maths: callers pass values, window taps and labels already computed by models.pooling.
+"""
+
+from dataclasses import dataclass, field
+from html import escape
+
+import numpy as np
+import streamlit as st
+
+from components.theme import DIVERGING_LUT, SEQUENTIAL_LUT, colorize
+from models.pooling import fmt
+
+CELL = 48  # SVG units per cell; the figure scales to its column
+
+
+def hex_colors(rgb: np.ndarray) -> np.ndarray:
+    """(..., 3) uint8 -> (...) '#rrggbb' strings."""
+    flat = rgb.reshape(-1, 3)
+    return np.array([f"#{r:02x}{g:02x}{b:02x}" for r, g, b in flat]).reshape(rgb.shape[:-1])
+
+
+def ink_for(fill: str) -> str:
+    """Black or white text, whichever reads better on the fill colour."""
+    r, g, b = (int(fill[i:i + 2], 16) for i in (1, 3, 5))
+    return "#000000" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#ffffff"
+
+
+def value_fills(values: np.ndarray, vmin: float | None = None, vmax: float | None = None) -> np.ndarray:
+    """Colour per cell: sequential for magnitudes, zero-centred diverging when values go negative."""
+    finite = values[np.isfinite(values)]
+    values = np.where(np.isfinite(values), values, 0.0)  # a NaN/inf cell is drawn like 0 but printed as is
+    lo = float(finite.min(initial=0.0)) if vmin is None else vmin
+    hi = float(finite.max(initial=0.0)) if vmax is None else vmax
+    if lo < 0:
+        bound = max(abs(lo), abs(hi)) or 1.0
+        return hex_colors(colorize(values, DIVERGING_LUT, -bound, bound))
+    return hex_colors(colorize(values, SEQUENTIAL_LUT, lo, hi if hi > lo else lo + 1))
+
+
+@dataclass
+class Grid:
+    """What to draw. Cell (r, c) of the data sits at drawing row r - top, column c - left."""
+    texts: np.ndarray  # (H, W) str
+    fills: np.ndarray  # (H, W) '#rrggbb'
+    top: int = 0  # first drawn row in data coordinates (negative when padding is shown)
+    left: int = 0
+    rows: int = 0  # drawn rows/cols (>= H, W when margins are shown)
+    cols: int = 0
+    ghosts: dict = field(default_factory=dict)  # (r, c) outside the data -> label ("0", "−∞", "")
+    attrs: dict = field(default_factory=dict)  # (r, c) -> extra data-* attributes
+    hatch: np.ndarray | None = None  # (H, W) bool: hatch these cells
+    boxes: list = field(default_factory=list)  # (r0, c0, r1, c1, dashed) inclusive data coords
+    taps: list = field(default_factory=list)  # (r, c) single cells to outline
+    rings: list = field(default_factory=list)  # (r, c) winner markers
+
+    def __post_init__(self):
+        h, w = self.texts.shape
+        self.rows, self.cols = max(self.rows, h), max(self.cols, w)
+
+
+def _font(text: str, base: float) -> float:
+    return min(base, CELL * 1.6 / max(1, len(text)))
+
+
+def render(grid: Grid, testid: str, projector: bool, max_cell_px: int | None = None) -> str:
+    """The SVG markup for a Grid, scaled to its container but never above max_cell_px per cell."""
+    base = 22 if projector else 18
+    halo, inner = (9, 4) if projector else (7, 3)
+    width, height = grid.cols * CELL + 8, grid.rows * CELL + 8
+    cap = (max_cell_px or (72 if projector else 56)) * grid.cols + 8
+    uid = f"hatch-{testid}"
+    out = [f'<svg data-testid="{testid}" viewBox="-4 -4 {width} {height}" width="100%" '
+           f'style="max-width:{cap}px;display:block" xmlns="http://www.w3.org/2000/svg" '
+           f'font-family="sans-serif" role="img">',
+           f'<defs><pattern id="{uid}" width="12" height="12" patternUnits="userSpaceOnUse" '
+           f'patternTransform="rotate(45)"><rect width="12" height="12" fill="none"/>'
+           f'<line x1="0" y1="0" x2="0" y2="12" stroke="#ffffff" stroke-width="5"/></pattern></defs>']
+
+    def xy(r, c):
+        return (c - grid.left) * CELL, (r - grid.top) * CELL
+
+    for (r, c), label in grid.ghosts.items():
+        x, y = xy(r, c)
+        out.append(f'<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" fill="#f2f2f2" stroke="#9a9a9a" '
+                   f'stroke-dasharray="4 3" data-kind="padding"/>')
+        if label:
+            out.append(f'<text x="{x + CELL / 2}" y="{y + CELL / 2}" font-size="{_font(label, base * 0.85)}" '
+                       f'fill="#555555" text-anchor="middle" dominant-baseline="central">{escape(label)}</text>')
+    h, w = grid.texts.shape
+    for r in range(h):
+        for c in range(w):
+            x, y = xy(r, c)
+            fill, text = grid.fills[r, c], grid.texts[r, c]
+            extra = "".join(f' data-{k}="{escape(str(v))}"' for k, v in grid.attrs.get((r, c), {}).items())
+            out.append(f'<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" fill="{fill}" stroke="#ffffff" '
+                       f'stroke-width="1.5" data-row="{r}" data-col="{c}"{extra}/>')
+            if grid.hatch is not None and grid.hatch[r, c]:
+                out.append(f'<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" fill="url(#{uid})" opacity="0.55"/>')
+            ink = ink_for(fill)
+            weight = "700" if projector else "600"
+            out.append(f'<text x="{x + CELL / 2}" y="{y + CELL / 2}" font-size="{_font(text, base)}" '
+                       f'font-weight="{weight}" fill="{ink}" text-anchor="middle" dominant-baseline="central" '
+                       f'paint-order="stroke" stroke="{"#ffffff" if ink == "#000000" else "#000000"}" '
+                       f'stroke-width="{0.6 if projector else 0.3}">{escape(text)}</text>')
+    for r, c in grid.taps:
+        x, y = xy(r, c)
+        out.append(_outline(x + 3, y + 3, CELL - 6, CELL - 6, halo, inner, False))
+    for r0, c0, r1, c1, dashed in grid.boxes:
+        x, y = xy(r0, c0)
+        out.append(_outline(x, y, (c1 - c0 + 1) * CELL, (r1 - r0 + 1) * CELL, halo, inner, dashed))
+    for r, c in grid.rings:
+        x, y = xy(r, c)
+        out.append(f'<circle cx="{x + CELL / 2}" cy="{y + CELL / 2}" r="{CELL * 0.4}" fill="none" stroke="#000000" '
+                   f'stroke-width="{halo - 1}"/><circle cx="{x + CELL / 2}" cy="{y + CELL / 2}" r="{CELL * 0.4}" '
+                   f'fill="none" stroke="#E69F00" stroke-width="{inner}" data-kind="winner"/>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _outline(x, y, w, h, halo, inner, dashed) -> str:
+    dash = ' stroke-dasharray="10 6"' if dashed else ""
+    return (f'<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="none" stroke="#000000" stroke-width="{halo}"{dash}/>'
+            f'<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="none" stroke="#ffffff" '
+            f'stroke-width="{inner}"{dash} data-kind="window"/>')
+
+
+def show(svg: str) -> None:
+    """Put an SVG figure on the page (st.html would strip SVG; markdown passes it through unchanged)."""
+    st.markdown(svg, unsafe_allow_html=True)
+
+
+def text_grid(values: np.ndarray) -> np.ndarray:
+    return np.array([[fmt(float(v)) for v in row] for row in values], dtype=object)
