@@ -65,15 +65,46 @@ def pick_test_digit(sample, preds, projector: bool):
     else:
         gallery = sample.images[wrong[:40]]
         mosaic = fm.compose(gallery.astype(np.float32), np.tile([0.0, 255.0], (len(gallery), 1)), 10, 28)
-        fm.picture("digits_gallery_img", mosaic, "misclassified digits", mosaic.shape[1],
-                   "The most confidently wrong first")
+        fm.board("digits_gallery_img", [[fm.image_tile("gallery", "", mosaic, caption="The most confidently wrong first")]],
+                 projector)
         idx = st.selectbox("Misclassified digit", list(wrong), key=f"{state.DIGITS_PICK}_wrong",
                            format_func=lambda i: f"#{i}: really {sample.labels[i]}, model says "
                                                  f"{preds.predicted[i]} ({100 * preds.confidence[i]:.0f}%)")
     image = sample.images[int(idx)]
-    size = 224 if projector else 168
-    fm.picture("digits_test_img", _fit_tile(image, size), "test digit", size, f"Test digit #{int(idx)}")
+    fm.board("digits_test_img", [[fm.image_tile("test-digit", "", _fit_tile(image, 168),
+                                                 caption=f"Test digit #{int(idx)}")]], projector)
     return as_input(image), int(sample.labels[int(idx)])
+
+
+LAYOUTS = {"conv1": (10, 52), "pool1": (10, 52), "conv2": (10, 44), "pool2": (10, 40)}  # columns, cell px
+
+
+def kernel_tile(weights: np.ndarray, url: str, size: tuple[int, int]) -> fm.Tile:
+    """The learned kernels (out, in, 3, 3) as a tile, from a mosaic made once per model."""
+    out_c, in_c = weights.shape[:2]
+    note = "one row per output map, one column per input map" if in_c > 1 else "one per map"
+    return fm.Tile(f"kernels-{out_c}x{in_c}", f"Learned kernels: {out_c}×{in_c} of 3×3", url, size[1], size[0],
+                   alt="learned kernels", caption=f"{note}; blue < 0 < red")
+
+
+def feature_rows(maps: dict, ranges: dict, after: bool, kernel_tiles: dict, acts: dict) -> list[list]:
+    """Board rows: each conv/pool grid (kernels beside the conv layers), then fc1 and the 10 outputs."""
+    from models.digit_analysis import value_ranges
+
+    rows = []
+    for layer, (cols, cell) in LAYOUTS.items():
+        c, h, w = maps[layer].shape
+        relu = "" if "pool" in layer else (" after ReLU" if after else " before ReLU")
+        title = f"{fm.bold(layer)}{relu}: {c} maps of {h}×{w} · {fm.legend(bool(ranges[layer][:, 0].min() < 0))}"
+        rows.append([fm.map_tile(layer, title, maps[layer], ranges[layer], cols, cell)]
+                    + ([kernel_tiles[layer]] if layer in kernel_tiles else []))
+    dense = {"fc1": acts["fc1"].reshape(-1, 1, 1), "logits": acts["logits"].reshape(-1, 1, 1)}
+    d_ranges = value_ranges(dense, "per layer")
+    for layer, cols, label in (("fc1", 25, "fc1: 50 units (after ReLU)"),
+                               ("logits", 10, "the 10 outputs (logits for 0 … 9)")):
+        title = f"{fm.bold(label)} · {fm.legend(bool(d_ranges[layer][:, 0].min() < 0))}"
+        rows.append([fm.map_tile(layer, title, dense[layer], d_ranges[layer], cols, 28, pickable=False)])
+    return rows
 
 
 def enlarged(result, x, maps: dict, ranges: dict, kernels: dict, projector: bool) -> None:
@@ -85,32 +116,27 @@ def enlarged(result, x, maps: dict, ranges: dict, kernels: dict, projector: bool
     if st.session_state.get(state.DIGITS_ZOOM_INDEX, 0) >= count:
         st.session_state[state.DIGITS_ZOOM_INDEX] = 0
     index = int(c2.number_input(f"Map (0–{count - 1})", 0, count - 1, key=state.DIGITS_ZOOM_INDEX))
-    size = 280 if projector else 224
+    size = 224
     source = LAYER_INPUT[layer]
-    a, b, c = st.columns([2, 1.2, 2])
-    with a:
-        if source == "input":
-            grey = x.reshape(28, 28).numpy()
-            grey = np.clip((grey - grey.min()) / (np.ptp(grey) or 1.0) * 255, 0, 255).astype(np.uint8)
-            fm.picture("digits_zoom_in", _fit_tile(grey, size), "input", size, "its input: the 28×28 digit")
-        elif layer.startswith("pool"):
-            fm.picture("digits_zoom_in", fm.single(maps[source], ranges[source], index, size), "input", size,
-                       f"its input: {source} map {index}")
-        else:
-            many = fm.compose(maps[source], ranges[source], 5, 52)
-            fm.picture("digits_zoom_in", many, "inputs", min(size, many.shape[1]),
-                       f"its input: all {maps[source].shape[0]} {source} maps")
-    with b:
-        if layer in kernels:
-            k = kernels[layer][index]
-            peak = float(np.abs(k).max()) or 1.0
-            kimg = fm.compose(k, np.tile([-peak, peak], (len(k), 1)), 5 if len(k) > 1 else 1, 30 if len(k) > 1 else 120)
-            fm.picture("digits_zoom_k", kimg, "kernels", kimg.shape[1],
-                       f"kernel{'s' if len(k) > 1 else ''} of map {index}: {len(k)} × 3×3 "
-                       f"({'one per input map, summed' if len(k) > 1 else 'slid over the input'}) + bias")
-        else:
-            st.markdown("**max pool 2×2**: each output pixel keeps the largest of 4 input pixels. No weights.")
-    with c:
-        h, w = maps[layer].shape[1:]
-        fm.picture("digits_zoom_map", fm.single(maps[layer], ranges[layer], index, size), "map", size,
-                   f"{layer} map {index} ({h}×{w})")
+    h, w = maps[layer].shape[1:]
+    if source == "input":
+        grey = x.reshape(28, 28).numpy()
+        grey = np.clip((grey - grey.min()) / (np.ptp(grey) or 1.0) * 255, 0, 255).astype(np.uint8)
+        tiles = [fm.image_tile("zoom-input", "its input: the 28×28 digit", _fit_tile(grey, size))]
+    elif layer.startswith("pool"):
+        tiles = [fm.image_tile("zoom-input", f"its input: {source} map {index}",
+                               fm.single(maps[source], ranges[source], index, size))]
+    else:
+        tiles = [fm.image_tile("zoom-input", f"its input: all {maps[source].shape[0]} {source} maps",
+                               fm.compose(maps[source], ranges[source], 5, 44))]
+    if layer in kernels:
+        k = kernels[layer][index]
+        peak = float(np.abs(k).max()) or 1.0
+        kimg = fm.compose(k, np.tile([-peak, peak], (len(k), 1)), 5 if len(k) > 1 else 1, 30 if len(k) > 1 else 120)
+        how = "one per input map, each slid over its map, results summed" if len(k) > 1 else "slid over the input"
+        tiles.append(fm.image_tile("zoom-kernels", f"kernel{'s' if len(k) > 1 else ''} of map {index}: "
+                                   f"{len(k)} × 3×3", kimg, caption=f"{how}, plus a bias, then ReLU"))
+    note = "" if layer in kernels else "max pool 2×2: each pixel keeps the largest of 4 input pixels; no weights"
+    tiles.append(fm.image_tile("zoom-map", f"{layer} map {index} ({h}×{w})",
+                               fm.single(maps[layer], ranges[layer], index, size), caption=note))
+    fm.board("digits_zoom", [tiles], projector)

@@ -1,57 +1,106 @@
-"""Feature-map and kernel grids composed as ONE sharp PNG per layer (numpy + colour LUT).
+"""Boards of sharp pictures: every feature-map grid is ONE PNG per layer built with numpy + a colour LUT.
 
-Each grid is a tiny st.components.v2 element showing a data-URL image with crisp pixel scaling;
-clicking a tile reports its index, so the page can enlarge that map beside its kernels and input.
-One image per layer costs ~1 ms to build; dozens of plotly heatmaps would cost far more.
+A board is one st.components.v2 element holding rows of titled pictures (data-URL PNG/SVG, crisp
+pixel scaling). One element per board keeps each update to a handful of messages; dozens of plotly
+heatmaps or st.image calls would cost far more. Clicking a tile of a pickable grid reports
+(layer, index), so the page can enlarge that map beside its kernels and input.
 """
 
 import base64
+import html
 import io
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import streamlit as st
 from PIL import Image
 
-from components.theme import DIVERGING_LUT, SEQUENTIAL_LUT, colorize
+from components.theme import DIVERGING_LUT, SEQUENTIAL_LUT
 
 GAP = 2
-GAP_COLOUR = np.array([255, 255, 255], np.uint8)
+GAP_COLOUR = 255
 
-_GRID_JS = """
+_JS = """
 export default function (component) {
   const { data, setTriggerValue, parentElement } = component;
-  let box = parentElement.querySelector('.fm-box');
-  if (!box) {
-    box = document.createElement('div');
-    box.className = 'fm-box';
-    box.innerHTML = '<img class="fm-img" draggable="false">';
-    parentElement.appendChild(box);
-    box.querySelector('img').addEventListener('click', (ev) => {
-      const d = box.__d; if (!d || !d.pickable) return;
-      const r = ev.target.getBoundingClientRect();
-      const x = (ev.clientX - r.left) / r.width * d.w, y = (ev.clientY - r.top) / r.height * d.h;
-      const col = Math.floor(x / (d.cw + d.gap)), row = Math.floor(y / (d.ch + d.gap));
-      const idx = row * d.cols + col;
-      if (col < d.cols && idx >= 0 && idx < d.n) box.__set('picked', idx);
+  let root = parentElement.querySelector('.bd-root');
+  if (!root) {
+    root = document.createElement('div');
+    root.className = 'bd-root';
+    parentElement.appendChild(root);
+    root.addEventListener('click', (ev) => {
+      const img = ev.target.closest ? ev.target.closest('img.bd-img') : null;
+      const t = img && img.__t;
+      if (!t || !t.pickable) return;
+      const r = img.getBoundingClientRect();
+      const x = (ev.clientX - r.left) / r.width * t.w, y = (ev.clientY - r.top) / r.height * t.h;
+      const col = Math.floor(x / (t.cw + t.gap)), row = Math.floor(y / (t.ch + t.gap));
+      const idx = row * t.cols + col;
+      if (col < t.cols && idx >= 0 && idx < t.n) root.__set('picked', { layer: t.id, index: idx });
     });
   }
-  box.__d = data; box.__set = setTriggerValue;
-  box.dataset.testid = 'fmap-grid';
-  box.dataset.layer = data.layer;
-  box.dataset.version = String(data.version);
-  const img = box.querySelector('img');
-  if (img.getAttribute('src') !== data.src) img.setAttribute('src', data.src);
-  img.alt = data.alt;
-  img.title = data.pickable ? 'Click a map to enlarge it' : data.alt;
-  img.style.width = Math.round(data.w * data.zoom) + 'px';
-  img.style.cursor = data.pickable ? 'pointer' : 'default';
+  root.__set = setTriggerValue;
+  const sig = data.rows.map((r) => r.map((t) => t.id).join(',')).join('|');
+  if (root.__sig !== sig) {
+    root.innerHTML = '';
+    for (const r of data.rows) {
+      const row = document.createElement('div');
+      row.className = 'bd-row';
+      for (const t of r) {
+        const fig = document.createElement('figure');
+        fig.className = 'bd-fig';
+        fig.dataset.layer = t.id;
+        fig.innerHTML = '<div class="bd-title"></div><img class="bd-img" draggable="false"><figcaption class="bd-cap"></figcaption>';
+        row.appendChild(fig);
+      }
+      root.appendChild(row);
+    }
+    root.__sig = sig;
+  }
+  const figs = root.querySelectorAll('figure.bd-fig');
+  let i = 0;
+  for (const r of data.rows) for (const t of r) {
+    const fig = figs[i++];
+    fig.querySelector('.bd-title').innerHTML = t.title;
+    const cap = fig.querySelector('.bd-cap');
+    cap.textContent = t.caption; cap.style.display = t.caption ? '' : 'none';
+    const img = fig.querySelector('img');
+    if (img.getAttribute('src') !== t.src) img.setAttribute('src', t.src);
+    img.__t = t;
+    img.alt = t.alt;
+    img.title = t.pickable ? 'Click a map to enlarge it' : t.alt;
+    img.style.width = Math.round(t.w * data.zoom) + 'px';
+    img.style.cursor = t.pickable ? 'pointer' : 'default';
+    fig.dataset.version = String(data.version);
+  }
 }
 """
-_GRID_CSS = """
-.fm-box { line-height: 0; }
-.fm-img { image-rendering: pixelated; max-width: 100%; height: auto; border: 1px solid #888; }
+_CSS = """
+.bd-row { display: flex; flex-wrap: wrap; gap: 0.6rem 2rem; align-items: flex-start; margin-bottom: 0.8rem; }
+.bd-fig { margin: 0; line-height: 1.3; }
+.bd-title { font-size: 0.95rem; margin-bottom: 0.3rem; color: #111; }
+.bd-img { display: block; image-rendering: pixelated; max-width: 100%; height: auto; border: 1px solid #888; }
+.bd-cap { font-size: 0.8rem; color: #444; margin-top: 0.25rem; max-width: 34rem; }
 """
-_grid = st.components.v2.component("convlab_map_grid", js=_GRID_JS, css=_GRID_CSS)
+_board = st.components.v2.component("convlab_picture_board", js=_JS, css=_CSS)
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One titled picture on a board; the grid fields let a click find the map under the mouse."""
+    id: str
+    title: str  # trusted HTML made by the page (no user text)
+    src: str
+    w: int
+    h: int
+    alt: str = ""
+    caption: str = ""
+    pickable: bool = False
+    cols: int = 1
+    n: int = 1
+    ch: int = 0
+    cw: int = 0
+    gap: int = 0
 
 
 def lut_for(ranges: np.ndarray) -> np.ndarray:
@@ -60,59 +109,59 @@ def lut_for(ranges: np.ndarray) -> np.ndarray:
 
 
 def compose(maps: np.ndarray, ranges: np.ndarray, cols: int, cell: int, gap: int = GAP) -> np.ndarray:
-    """(C, h, w) maps, (C, 2) ranges -> one RGB mosaic; each map scaled to `cell` px (nearest)."""
+    """(C, h, w) maps, (C, 2) ranges -> one RGB mosaic, row-major, each map scaled to ~`cell` px
+    (nearest neighbour), all maps coloured in one vectorised LUT lookup."""
     n, h, w = maps.shape
     zoom = max(1, cell // max(h, w))
-    lut = lut_for(ranges)
+    lo, hi = ranges[:, :1, None], ranges[:, 1:, None]
+    span = np.where(hi > lo, hi - lo, 1.0)
+    idx = np.clip((np.nan_to_num(maps) - lo) / span * 255.0, 0, 255).astype(np.uint8)
+    tiles = lut_for(ranges)[idx]  # (C, h, w, 3)
+    if zoom > 1:
+        tiles = tiles.repeat(zoom, axis=1).repeat(zoom, axis=2)
     rows = -(-n // cols)
     ch, cw = h * zoom, w * zoom
-    out = np.empty((rows * (ch + gap) - gap, cols * (cw + gap) - gap, 3), np.uint8)
-    out[:] = GAP_COLOUR
-    for i in range(n):
-        r, c = divmod(i, cols)
-        tile = colorize(maps[i], lut, float(ranges[i, 0]), float(ranges[i, 1]))
-        if zoom > 1:
-            tile = tile.repeat(zoom, axis=0).repeat(zoom, axis=1)
-        out[r * (ch + gap):r * (ch + gap) + ch, c * (cw + gap):c * (cw + gap) + cw] = tile
-    return out
+    padded = np.full((rows * cols, ch + gap, cw + gap, 3), GAP_COLOUR, np.uint8)
+    padded[:n, :ch, :cw] = tiles
+    out = padded.reshape(rows, cols, ch + gap, cw + gap, 3).transpose(0, 2, 1, 3, 4)
+    return out.reshape(rows * (ch + gap), cols * (cw + gap), 3)[:-gap or None, :-gap or None]
 
 
-def png_data_url(rgb: np.ndarray) -> str:
+def png_data_url(image: np.ndarray) -> str:
     buf = io.BytesIO()
-    Image.fromarray(rgb).save(buf, format="PNG", compress_level=1)
+    Image.fromarray(image).save(buf, format="PNG", compress_level=1)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def grid(key: str, layer: str, maps: np.ndarray, ranges: np.ndarray, cols: int, cell: int,
-         projector: bool, alt: str, pickable: bool = True, version: int = 0) -> int | None:
-    """Show one layer's maps (C, h, w) as a clickable grid; return the clicked map's index or None."""
-    rgb = compose(maps, ranges, cols, cell)
+def map_tile(layer: str, title: str, maps: np.ndarray, ranges: np.ndarray, cols: int, cell: int,
+             pickable: bool = True, caption: str = "") -> Tile:
+    """A layer's maps (C, h, w) as one grid picture."""
     n, h, w = maps.shape
     zoom = max(1, cell // max(h, w))
-    data = {"src": png_data_url(rgb), "layer": layer, "cols": cols, "n": n, "ch": h * zoom, "cw": w * zoom,
-            "gap": GAP, "w": rgb.shape[1], "h": rgb.shape[0], "zoom": 1.5 if projector else 1.0,
-            "alt": alt, "pickable": pickable, "version": version}
-    result = _grid(key=key, data=data, on_picked_change=lambda: None, width="stretch")
-    picked = getattr(result, "picked", None)
-    return int(picked) if isinstance(picked, int | float) and 0 <= int(picked) < n else None
+    rgb = compose(maps, ranges, cols, cell)
+    return Tile(layer, title, png_data_url(rgb), rgb.shape[1], rgb.shape[0], alt=f"{layer}: {n} maps of {h}x{w}",
+                caption=caption, pickable=pickable, cols=cols, n=n, ch=h * zoom, cw=w * zoom, gap=GAP)
 
 
-def picture(key: str, image: np.ndarray | str, alt: str, width: int, caption: str | None = None) -> None:
-    """A still picture (uint8 grey/RGB array, or an SVG string) sent inline as a data URL.
-
-    Used instead of st.image for everything that changes while you draw: st.image's media files
-    from an interrupted rerun can vanish before the browser fetches them.
-    """
+def image_tile(tile_id: str, title: str, image: np.ndarray | str, width: int | None = None,
+               caption: str = "", alt: str = "") -> Tile:
+    """A uint8 grey/RGB array (sent as PNG) or an SVG string (width required)."""
     if isinstance(image, str):
         src = "data:image/svg+xml;base64," + base64.b64encode(image.encode("utf-8")).decode("ascii")
-        w = h = width
-    else:
-        src, (h, w) = png_data_url(image), image.shape[:2]
-    _grid(key=key, data={"src": src, "layer": key, "cols": 1, "n": 1, "ch": h, "cw": w, "gap": 0, "w": w,
-                         "h": h, "zoom": width / w, "alt": alt, "pickable": False, "version": 0},
-          on_picked_change=lambda: None, width="stretch")
-    if caption:
-        st.caption(caption)
+        return Tile(tile_id, title, src, int(width or 600), 0, alt=alt or tile_id, caption=caption)
+    return Tile(tile_id, title, png_data_url(image), int(width or image.shape[1]), image.shape[0],
+                alt=alt or tile_id, caption=caption)
+
+
+def board(key: str, rows: list[list[Tile]], projector: bool, version: int = 0) -> tuple[str, int] | None:
+    """Show rows of tiles as one element; return (layer, index) of a map clicked in this run, or None."""
+    data = {"rows": [[asdict(t) for t in row] for row in rows], "zoom": 1.5 if projector else 1.0,
+            "version": version}
+    result = _board(key=key, data=data, on_picked_change=lambda: None, width="stretch")
+    picked = getattr(result, "picked", None)
+    if isinstance(picked, dict) and isinstance(picked.get("index"), int | float):
+        return str(picked.get("layer")), int(picked["index"])
+    return None
 
 
 def kernel_mosaic(weights: np.ndarray) -> np.ndarray:
@@ -124,15 +173,6 @@ def kernel_mosaic(weights: np.ndarray) -> np.ndarray:
     return compose(tiles, np.tile([-peak, peak], (len(tiles), 1)), in_c if in_c > 1 else 5, 12 if in_c > 1 else 24)
 
 
-def kernel_grid(key: str, shape: tuple[int, ...], mosaic_url: str, size: tuple[int, int], projector: bool) -> None:
-    """Show a kernel mosaic (built once per model by kernel_mosaic + png_data_url, see app.cache)."""
-    out_c, in_c, k, _ = shape
-    data = {"src": mosaic_url, "layer": f"kernels-{out_c}x{in_c}", "cols": 1, "n": 1, "ch": size[0], "cw": size[1],
-            "gap": 0, "w": size[1], "h": size[0], "zoom": 1.5 if projector else 1.0, "pickable": False,
-            "alt": f"{out_c}x{in_c} learned {k}x{k} kernels (blue negative, red positive)", "version": 0}
-    _grid(key=key, data=data, on_picked_change=lambda: None, width="stretch")
-
-
 def single(maps: np.ndarray, ranges: np.ndarray, index: int, size: int = 224) -> np.ndarray:
     """One map (index) enlarged to about `size` px (sharp pixels)."""
     return compose(maps[index:index + 1], ranges[index:index + 1], cols=1, cell=size)
@@ -141,3 +181,7 @@ def single(maps: np.ndarray, ranges: np.ndarray, index: int, size: int = 224) ->
 def legend(signed: bool) -> str:
     return ("blue = negative, white = 0, red = positive" if signed
             else "dark purple = 0 (silent), yellow = strongest response")
+
+
+def bold(text: str) -> str:
+    return f"<b>{html.escape(text)}</b>"

@@ -5,9 +5,7 @@ An inline SVG, rebuilt on every update so the output box can show the current an
 
 import html
 
-import streamlit as st
-
-from components.feature_maps import picture
+from components.feature_maps import board, image_tile
 from components.theme import CATEGORICAL
 
 
@@ -73,7 +71,7 @@ def network_diagram(stages, projector: bool, answer: int | None = None) -> None:
            f'viewBox="0 0 {x + 10:.0f} {height:.0f}" font-family="sans-serif">'
            '<defs><marker id="arrow" markerWidth="8" markerHeight="8" refX="6" refY="4" orient="auto">'
            '<path d="M0,0 L8,4 L0,8 z" fill="#000"/></marker></defs>' + "".join(pieces) + "</svg>")
-    with st.container(key="digits_network"):
-        picture("digits_network_svg", svg, "network diagram", int(x + 10))
-        st.caption(f"Squares shrink (28 → 26 → 13 → 11 → 5 pixels) while the stacks grow (1 → 10 → 20 maps). "
-                   f"{total:,} learned parameters in all; fc1 alone holds {stages[6].params:,} of them.")
+    caption = (f"Squares shrink (28 → 26 → 13 → 11 → 5 pixels) while the stacks grow (1 → 10 → 20 maps). "
+               f"{total:,} learned parameters in all; fc1 alone holds {stages[6].params:,} of them.")
+    board("digits_network", [[image_tile("digits_network_svg", "", svg, int(x + 10), caption, "network diagram")]],
+          projector=False)

@@ -1,5 +1,6 @@
 """AppTest for the Draw-a-digit page: drawings are injected as pixel arrays through session state."""
 
+import json
 import re
 
 import numpy as np
@@ -23,8 +24,19 @@ def shown_label(at) -> str | None:
     return None
 
 
+def boards(at) -> dict[str, dict]:
+    """Picture boards (components.feature_maps.board) by element key: their JSON data."""
+    out = {}
+    for el in at.get("bidi_component"):
+        if el.proto.component_name == "convlab_picture_board":
+            out[el.proto.id.rsplit("-", 1)[-1]] = json.loads(el.proto.json)
+    return out
+
+
 def captions(at) -> str:
-    return " | ".join(c.value for c in at.caption)
+    """Every caption, board title and board caption on the page."""
+    tiles = [t for data in boards(at).values() for row in data["rows"] for t in row]
+    return " | ".join([c.value for c in at.caption] + [t["title"] for t in tiles] + [t["caption"] for t in tiles])
 
 
 def strokes(points: list[list[tuple[float, float]]], width: int = 20, size: int = 280) -> np.ndarray:
@@ -116,7 +128,7 @@ def test_every_control_runs(digits_at):
         at.button_group(key=state.DIGITS_SCALE).set_value(mode).run()
         assert not at.exception, at.exception
     at.toggle(key=state.DIGITS_RELU).set_value(False).run()
-    assert any("before ReLU" in m.value for m in at.markdown)
+    assert "conv2</b> before ReLU" in captions(at)
     at.toggle(key=state.DIGITS_WHY).set_value(True).run()
     for method in ("gradient", "occlusion"):
         at.button_group(key=state.DIGITS_WHY_METHOD).set_value(method).run()

@@ -8,7 +8,14 @@ import streamlit as st
 from app import cache, state
 from components import feature_maps as fm
 from components.digit_canvas import digit_canvas
-from components.digit_views import enlarged, pick_test_digit, saliency_image, strip_image
+from components.digit_views import (
+    enlarged,
+    feature_rows,
+    kernel_tile,
+    pick_test_digit,
+    saliency_image,
+    strip_image,
+)
 from components.layout import explain
 from components.network_diagram import network_diagram
 from components.prediction import prediction
@@ -48,6 +55,7 @@ except WeightsError as exc:
     st.error(f"The digit model could not be loaded. {exc}")
     st.stop()
 KERNELS = da.kernels(MODEL)
+KERNEL_TILES = {layer: kernel_tile(k, *cache.kernel_picture(k.tobytes(), k)) for layer, k in KERNELS.items()}
 DONE = '[data-testid="digits-done"]'
 STAGES = da.architecture(MODEL)
 
@@ -85,30 +93,9 @@ def _feature_maps(result: da.Analysis, x, version: int) -> None:
              "conv2": "conv2" if after else "conv2_pre", "pool2": "pool2"}
     maps = {k: result.acts[v] for k, v in names.items()}
     ranges = da.value_ranges(maps, mode)
-    layouts = {"conv1": (10, 52), "pool1": (10, 52), "conv2": (10, 44), "pool2": (10, 40)}
-    picked = None
-    for layer, (cols, cell) in layouts.items():
-        c, h, w = maps[layer].shape
-        title = f"**{layer}**{'' if 'pool' in layer else (' after ReLU' if after else ' before ReLU')}: {c} maps of {h}×{w}"
-        left, right = st.columns([3, 1]) if not projector else (st.container(), st.container())
-        with left:
-            st.markdown(f"{title} · {fm.legend(bool(ranges[layer][:, 0].min() < 0))}")
-            idx = fm.grid(f"digits_grid_{layer}", layer, maps[layer], ranges[layer], cols, cell, projector,
-                          alt=f"{layer}: {c}@{h}x{w}", version=version)
-            picked = (layer, idx) if idx is not None else picked
-        if layer in KERNELS:
-            with right:
-                k = KERNELS[layer]
-                st.markdown(f"Learned kernels: {k.shape[0]}×{k.shape[1]} of 3×3")
-                url, size = cache.kernel_picture(k.tobytes(), k)
-                fm.kernel_grid(f"digits_kernels_{layer}", k.shape, url, size, projector)
-    dense = {"fc1": result.acts["fc1"], "logits": result.acts["logits"]}
-    d_ranges = da.value_ranges({k: v.reshape(-1, 1, 1) for k, v in dense.items()}, "per layer")
-    for layer, cols, label in (("fc1", 25, "fc1: 50 units (after ReLU)"), ("logits", 10, "the 10 outputs (logits, 0 … 9)")):
-        st.markdown(f"**{label}** · {fm.legend(bool(d_ranges[layer][:, 0].min() < 0))}")
-        fm.grid(f"digits_grid_{layer}", layer, dense[layer].reshape(-1, 1, 1), d_ranges[layer], cols, 28,
-                projector, alt=label, pickable=False, version=version)
-    if picked is not None:
+    rows = feature_rows(maps, ranges, after, KERNEL_TILES, result.acts)
+    picked = fm.board("digits_maps", rows, projector, version)
+    if picked is not None and picked[0] in maps:
         st.session_state[state.DIGITS_ZOOM_LAYER], st.session_state[state.DIGITS_ZOOM_INDEX] = picked
     enlarged(result, x, maps, ranges, KERNELS, projector)
 
@@ -131,15 +118,16 @@ def live() -> None:
     with right:
         prediction(result.probs, result.top, result.second, result.sure, projector, truth, version)
         if stages is not None:
-            fm.picture("digits_strip", strip_image(stages), "preprocessing steps", 470 if projector else 466,
-                       "what you drew → cropped to the ink → longer side fitted to 20 px → centred in 28×28 "
-                       "(what the model sees)")
+            fm.board("digits_strip", [[fm.image_tile("digits_strip", "", strip_image(stages), caption=(
+                "what you drew → cropped to the ink → longer side fitted to 20 px → centred in 28×28 "
+                "(what the model sees)"))]], projector, version)
         if st.toggle("Why this answer?", key=state.DIGITS_WHY):
             method = st.segmented_control("Method", ["occlusion", "gradient"], default="occlusion",
                                           key=state.DIGITS_WHY_METHOD) or "occlusion"
             heat = saliency(MODEL, x, result.top, method)
-            fm.picture("digits_why_img", saliency_image(x, heat), "saliency map", 320 if projector else 240,
-                       f"Red pixels pushed **{result.top}** up, blue ones pulled it down ({method}).")
+            why = f"Red pixels pushed {result.top} up, blue ones pulled it down ({method})."
+            fm.board("digits_why_board", [[fm.image_tile("digits_why", "", saliency_image(x, heat), 240, why)]],
+                     projector, version)
     network_diagram(STAGES, projector, result.top)
     _feature_maps(result, x, version)
     _done(version, started)

@@ -16,7 +16,7 @@ DEEP = """(sel) => { const out = []; const walk = (root) => {
 STATE_JS = f"""() => {{ const deep = {DEEP};
   const canvas = deep('[data-testid=digit-canvas]')[0];
   const pred = document.querySelector('[data-testid=digit-prediction]');
-  const grids = deep('.fm-box').map((g) => [g.dataset.layer, g.dataset.version]);
+  const grids = deep('.bd-fig').map((g) => [g.dataset.layer, g.dataset.version]);
   return {{ seq: canvas ? canvas.dataset.seq : null, label: pred ? pred.dataset.label : null,
            version: pred ? pred.dataset.version : null, grids }}; }}"""
 

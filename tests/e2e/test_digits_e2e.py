@@ -28,7 +28,7 @@ OUTSIDE = [[(0.6, 0.3), (1.6, 0.5), (1.9, 1.8)]]  # leaves the canvas mid-stroke
 
 
 def open_digits(page, live_server, query: str = ""):
-    page.set_viewport_size({"width": 1440, "height": 2600})
+    page.set_viewport_size({"width": 1440, "height": 3300})
     goto(page, live_server, "digits", query)
     canvas_box(page)
     assert state(page)["label"] == ""  # blank canvas: the prompt, not a prediction
@@ -113,7 +113,7 @@ def test_click_a_map_enlarges_it(page, live_server):
     open_digits(page, live_server)
     draw(page, SEVEN)
     wait_settled(page)
-    grid = page.locator('.fm-box[data-layer="conv2"] img')
+    grid = page.locator('.bd-fig[data-layer="conv2"] img')
     box = grid.bounding_box()
     # conv2 is 10 maps per row: click the 4th map of the 2nd row (index 13).
     grid.click(position={"x": box["width"] * 3.5 / 10, "y": box["height"] * 0.75})
