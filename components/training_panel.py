@@ -12,8 +12,15 @@ STATUS_WORDS = {"waiting": "Waiting to start", "running": "Training", "finished"
                 "stopped": "Stopped", "failed": "Failed"}
 
 
+DEFAULTS = {state.ANATOMY_TRAIN_WHAT: "digit", state.ANATOMY_DATASET: "subset", state.ANATOMY_EPOCHS: 2,
+            state.ANATOMY_BATCH: 64, state.ANATOMY_OPTIMIZER: "sgd", state.ANATOMY_LR: 0.01, state.ANATOMY_SEED: 0,
+            state.ANATOMY_SNAPSHOT_EVERY: 20}
+
+
 def settings(disabled: bool, stack_reason: str | None, full_available: bool, optimizers: dict) -> dict:
     """The training settings as plain values (keys match models.live_training.TrainSettings, plus what/dataset)."""
+    for key, default in DEFAULTS.items():  # defaults live in session state, so choices survive any run
+        st.session_state[key] = st.session_state.get(key, default)
     what_options = {"digit": "The digit CNN", "stack": "My designed stack (from the editor above)"}
     c1, c2 = st.columns(2)
     what = c1.radio("Network to train", list(what_options), format_func=what_options.get, disabled=disabled,
@@ -26,20 +33,20 @@ def settings(disabled: bool, stack_reason: str | None, full_available: bool, opt
                        help=None if full_available else "Full MNIST needs a data root with MNIST/raw.")
     a, b, c, d, e, f = st.columns(6)
     out = dict(what=what, dataset=dataset)
-    out["epochs"] = a.number_input("Epochs", 1, 20, 2, disabled=disabled, key=state.ANATOMY_EPOCHS)
-    out["batch_size"] = b.selectbox("Batch size", BATCH_SIZES, index=2, disabled=disabled, key=state.ANATOMY_BATCH)
+    out["epochs"] = a.number_input("Epochs", 1, 20, disabled=disabled, key=state.ANATOMY_EPOCHS)
+    out["batch_size"] = b.selectbox("Batch size", BATCH_SIZES, disabled=disabled, key=state.ANATOMY_BATCH)
     out["optimizer"] = c.selectbox("Optimizer", list(optimizers), format_func=optimizers.get, disabled=disabled,
                                    key=state.ANATOMY_OPTIMIZER)
-    out["lr"] = d.select_slider("Learning rate", LEARNING_RATES, value=0.01, disabled=disabled,
+    out["lr"] = d.select_slider("Learning rate", LEARNING_RATES, disabled=disabled,
                                 key=state.ANATOMY_LR)
-    out["seed"] = e.number_input("Seed", 0, 10_000, 0, disabled=disabled, key=state.ANATOMY_SEED)
-    out["snapshot_every"] = f.number_input("Kernel snapshot every N iterations", 1, 1000, 20, disabled=disabled,
+    out["seed"] = e.number_input("Seed", 0, 10_000, disabled=disabled, key=state.ANATOMY_SEED)
+    out["snapshot_every"] = f.number_input("Kernel snapshot every N iterations", 1, 1000, disabled=disabled,
                                            key=state.ANATOMY_SNAPSHOT_EVERY)
     return out
 
 
 def buttons(running: bool, can_start: bool) -> tuple[bool, bool]:
-    c1, c2, _ = st.columns([1, 1, 4])
+    c1, c2, _ = st.columns([2, 1, 3])
     start = c1.button("Start training", type="primary", disabled=running or not can_start, key="anatomy_start",
                       icon=":material/play_arrow:")
     stop = c2.button("Stop", disabled=not running, key="anatomy_stop", icon=":material/stop:")

@@ -112,6 +112,7 @@ def test_training_updates_curves_and_sends_the_model_to_this_session_only():
     assert p.train_curve[-1][1] < p.train_curve[0][1]
     assert any("Finished after 20 iterations" in i.value for i in at.info)
     assert [m.value for m in at.metric][:3] == ["1 / 1", "20 / 20", "10,000"]
+    assert at.selectbox(key=state.ANATOMY_BATCH).value == 512 and at.number_input(key=state.ANATOMY_EPOCHS).value == 1
     assert state.TRAINED_MODEL not in at.session_state
     at.button(key="anatomy_send").click().run()
     model = at.session_state[state.TRAINED_MODEL]

@@ -1,0 +1,135 @@
+"""Anatomy & training in headless chromium: edit the stack, see shapes and flags, train, stop, hand off."""
+
+import pytest
+
+from tests.conftest import shot
+from tests.support.browser import goto, no_exceptions, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+TALL = {"width": 1440, "height": 3600}
+TABLE = '[data-testid="stTable"]'
+
+
+def table_text(page) -> str:
+    return page.locator(TABLE).first.inner_text()
+
+
+def total_params(page) -> str:
+    row = page.locator(f"{TABLE} tr", has_text="total").first
+    return row.locator("td").nth(3).inner_text().strip()
+
+
+def pick(page, label: str, option: str) -> None:
+    page.locator('[data-testid="stSelectbox"]').filter(has_text=label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_idle(page)
+
+
+def edit_first_row(page, columns_left_of_pad: int, value: str) -> None:
+    """Select row 1's Pad cell (the right-most column), move left, type a value and commit."""
+    editor = page.locator('[data-testid="stDataFrame"]').first
+    editor.scroll_into_view_if_needed()
+    box = editor.bounding_box()
+    row_h = 48 if page.url.endswith("projector=1") else 35
+    page.mouse.click(box["x"] + box["width"] - 12, box["y"] + row_h * 1.5)
+    for _ in range(columns_left_of_pad):
+        page.keyboard.press("ArrowLeft")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(200)
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type(value, delay=30)
+    page.keyboard.press("Enter")
+    wait_idle(page)
+
+
+def start_training(page, epochs: str, batch: str) -> None:
+    epochs_box = page.get_by_label("Epochs")
+    epochs_box.fill(epochs)
+    epochs_box.press("Enter")
+    wait_idle(page)
+    pick(page, "Batch size", batch)
+    page.get_by_role("button", name="Start training").click()
+    page.locator('[data-testid="stProgress"]').wait_for(timeout=60_000)
+
+
+def test_edit_stack_shapes_flags_and_presets(page, live_server):
+    page.set_viewport_size(TALL)
+    goto(page, live_server, "anatomy")
+    no_exceptions(page)
+    assert total_params(page) == "27,480"
+    assert "10 × 13 × 13" in table_text(page)
+    edit_first_row(page, 2, "5")  # conv1 k: 3 -> 5
+    page.wait_for_function("() => document.querySelector('[data-testid=\"stTable\"]').innerText.includes('10 × 24 × 24')")
+    edit_first_row(page, 2, "29")  # too big for a 28x28 input
+    page.get_by_text("The 29x29 window does not fit").first.wait_for()
+    assert "Row 1: The 29x29 window" in page.locator('[data-testid="stAlertContentError"]').first.inner_text()
+    assert "waiting for row 1" in table_text(page)
+    shot(page, "anatomy_invalid_row")
+    page.get_by_role("button", name="Reset to preset").click()
+    wait_idle(page)
+    page.wait_for_function("() => document.querySelector('[data-testid=\"stTable\"]').innerText.includes('27,480')")
+    pick(page, "Start from", "LeNet-5 (LeCun 1998, ReLU version)")
+    assert total_params(page) == "61,706"
+    page.get_by_text("64x64x3 (small colour photo)").click()
+    wait_idle(page)
+    assert total_params(page) == "390,326" and "6 × 64 × 64" in table_text(page)
+    page.get_by_text("Check the code with torchinfo").click()
+    page.get_by_text("torchinfo agrees with the table: 390,326 parameters").wait_for()
+    no_exceptions(page)
+    shot(page, "anatomy_normal")
+    assert page.console_errors == [] or all("404" in e for e in page.console_errors), page.console_errors
+
+
+def test_projector_explorer_and_training(page, live_server):
+    page.set_viewport_size(TALL)
+    goto(page, live_server, "anatomy", query="projector=1")
+    no_exceptions(page)
+    assert total_params(page) == "27,480"
+    start_training(page, "1", "256")
+    page.wait_for_function("() => document.body.innerText.includes('Samples seen')")
+    page.wait_for_timeout(1500)
+    shot(page, "anatomy_projector_training")
+    page.get_by_text("Finished after 40 iterations").wait_for(timeout=180_000)
+    wait_idle(page)
+    shot(page, "anatomy_projector_done")
+    no_exceptions(page)
+
+
+def test_train_send_to_digits_this_session_only(page, live_server, browser):
+    page.set_viewport_size(TALL)
+    goto(page, live_server, "anatomy")
+    start_training(page, "1", "128")
+    page.get_by_text("Finished after 79 iterations").wait_for(timeout=180_000)
+    wait_idle(page)
+    assert page.locator('[data-testid="stPlotlyChart"]').count() >= 3  # depth plot, curves, kernels
+    assert "79 / 79" in page.locator('[data-testid="stMetric"]').nth(1).inner_text()
+    shot(page, "anatomy_trained")
+    page.get_by_role("button", name="Use this model on the Draw a digit page").click()
+    page.get_by_text("now uses the model you trained").wait_for()
+    page.get_by_role("link", name="Open Draw a digit").click()
+    page.wait_for_url("**/digits*")
+    wait_idle(page)
+    page.get_by_text("the model you trained").first.wait_for(timeout=60_000)
+    no_exceptions(page)
+
+    other = browser.new_context(viewport={"width": 1440, "height": 1000})
+    try:
+        second = other.new_page()
+        goto(second, live_server, "digits")
+        second.locator('[data-testid="stMain"] h1').wait_for()
+        assert second.get_by_text("the model you trained").count() == 0
+    finally:
+        other.close()
+
+
+def test_stop_button_ends_training(page, live_server):
+    page.set_viewport_size(TALL)
+    goto(page, live_server, "anatomy")
+    start_training(page, "20", "16")
+    page.wait_for_function("() => /Iteration\\s*[1-9]/.test(document.body.innerText)", timeout=60_000)
+    page.get_by_role("button", name="Stop").click()
+    page.get_by_text("Stopped after").first.wait_for(timeout=60_000)
+    wait_idle(page)
+    assert page.get_by_role("button", name="Start training").is_enabled()
+    no_exceptions(page)
