@@ -51,6 +51,12 @@ def _server_work(page, i: int) -> float:
     return float(SERVER_RE.search(text).group(1))
 
 
+def _server_cpu(page, i: int) -> float:
+    draw(page, STROKES[i % 2])
+    wait_settled(page)
+    return float(page.locator('[data-testid="digits-done"]').get_attribute("data-cpu-ms"))
+
+
 def _updates_per_second(page, i: int) -> float:
     """Distinct predictions shown during a continuous 2-second stroke, per second."""
     click_tool(page, "clear")
@@ -81,6 +87,8 @@ SCENARIOS = [
              notes="mouse up on the canvas until the prediction and all 6 layer grids show that drawing"),
     Scenario("digits: server work per update", "digits", _server_work, budget_ms=40, setup=_setup, issue=7,
              repeats=10, notes="preprocess + forward + every picture, timed inside the fragment run"),
+    Scenario("digits: server CPU per update", "digits", _server_cpu, budget_ms=40, setup=_setup, issue=7,
+             repeats=10, notes="the same work as CPU time of the script thread (not inflated by other processes)"),
     Scenario("digits: updates per second while drawing", "digits", _updates_per_second, budget_ms=4,
              setup=_setup, issue=7, repeats=5, metric="rate",
              notes="distinct predictions displayed during a continuous 2 s stroke"),
