@@ -161,3 +161,23 @@ def test_screenshots(page, live_server, query):
     page.wait_for_timeout(300)
     no_exceptions(page)
     shot(page, f"digits_{'projector' if query else 'normal'}")
+
+
+def test_test_set_then_back_to_a_blank_canvas(page, live_server):
+    open_digits(page, live_server)
+    draw(page, SEVEN)
+    assert wait_settled(page)["label"] == "7"
+    page.locator("button", has_text="Test set").click()
+    wait_idle(page)
+    page.wait_for_function("() => document.querySelector('[data-testid=digit-prediction]').dataset.label !== ''")
+    assert page.get_by_text("True label:").is_visible()
+    page.locator("button", has_text="Misclassified").click()
+    wait_idle(page)
+    assert page.get_by_text("✗ wrong").is_visible()
+    page.locator("button", has_text="Draw").first.click()
+    wait_idle(page)
+    canvas_box(page)
+    assert state(page)["label"] == ""  # the new canvas is blank, so is the prediction
+    draw(page, ONE)
+    assert wait_settled(page)["label"] == "1"
+    no_exceptions(page)
