@@ -181,3 +181,18 @@ def test_session_trained_model_is_used_and_can_be_switched_back():
 def test_projector_mode_renders(digits_at):
     at = app_at("views/digits.py", query={"projector": "1"})
     assert draw(at, SEVEN) == "7"
+
+
+def test_missing_weights_give_a_clear_error(monkeypatch, tmp_path):
+    from app import cache
+    from models import mnist_cnn
+
+    monkeypatch.setattr(mnist_cnn, "DEFAULT_WEIGHTS", tmp_path / "mnist_cnn.pt")
+    cache.digit_model.clear()
+    try:
+        at = app_at("views/digits.py")
+        assert not at.exception, at.exception
+        assert any("could not be loaded" in e.value and "missing" in e.value for e in at.error)
+    finally:
+        monkeypatch.undo()
+        cache.digit_model.clear()
