@@ -181,3 +181,29 @@ def test_test_set_then_back_to_a_blank_canvas(page, live_server):
     draw(page, ONE)
     assert wait_settled(page)["label"] == "1"
     no_exceptions(page)
+
+
+POINTER_STROKE_JS = """([kind, pts]) => {
+  const deep = (root) => root.querySelector('[data-testid=digit-canvas] canvas') ||
+    [...root.querySelectorAll('*')].map((e) => e.shadowRoot && deep(e.shadowRoot)).find(Boolean);
+  const canvas = deep(document);
+  const r = canvas.getBoundingClientRect();
+  const fire = (type, [x, y]) => canvas.dispatchEvent(new PointerEvent(type, {
+    bubbles: true, cancelable: true, pointerId: 7, pointerType: kind, isPrimary: true, button: 0,
+    buttons: type === 'pointerup' ? 0 : 1, pressure: 0.5,
+    clientX: r.left + 3 + x * (r.width - 6), clientY: r.top + 3 + y * (r.height - 6) }));
+  fire('pointerdown', pts[0]);
+  for (let i = 1; i < pts.length; i++) fire('pointermove', pts[i]);
+  fire('pointerup', pts[pts.length - 1]);
+}"""
+
+
+@pytest.mark.parametrize("kind,strokes,label", [("pen", ONE, "1"), ("touch", SEVEN, "7")])
+def test_pen_and_touch_pointers_draw_too(page, live_server, kind, strokes, label):
+    open_digits(page, live_server)
+    line = strokes[0]
+    pts = [(x0 + (x1 - x0) * t / 10, y0 + (y1 - y0) * t / 10)
+           for (x0, y0), (x1, y1) in zip(line, line[1:], strict=False) for t in range(11)]
+    page.evaluate(POINTER_STROKE_JS, [kind, pts])
+    assert wait_settled(page)["label"] == label
+    no_exceptions(page)
