@@ -68,7 +68,8 @@ def _input():
         preds = cache.digit_test_predictions(MODEL, MODEL_ID)
         x, truth = pick_test_digit(sample, preds, projector)
         return x, None, truth, 0
-    stroke = st.slider("Pen width", 6, 40, 20, key=state.DIGITS_STROKE)
+    stroke = st.slider("Pen width", 6, 40, 20, key=state.DIGITS_STROKE,
+                       help="In pixels of a 280-pixel canvas (scaled up with the canvas on a projector).")
     canvas = digit_canvas(state.DIGITS_CANVAS, stroke, projector, ack_selector=DONE)
     pixels = st.session_state.get(state.DIGITS_DRAWING)
     pixels = canvas.pixels if pixels is None else np.asarray(pixels)

@@ -57,7 +57,7 @@ function setup(root, setStateValue) {
     if (ev.button !== undefined && ev.button > 0) return;
     ev.preventDefault();
     try { canvas.setPointerCapture(ev.pointerId); } catch (e) { /* synthetic pointers */ }
-    st.current = { w: st.width * canvas.width / st.size, pts: [point(ev)] };
+    st.current = { w: st.width * canvas.width / 280, pts: [point(ev)] };  // width as on a 280 px canvas
     repaint();
     st.dirty = true;
     stopTimer();
