@@ -196,3 +196,10 @@ def test_missing_weights_give_a_clear_error(monkeypatch, tmp_path):
     finally:
         monkeypatch.undo()
         cache.digit_model.clear()
+
+
+def test_a_trained_model_of_another_shape_falls_back_to_the_shipped_one():
+    at = app_at("views/digits.py")
+    at.session_state[state.TRAINED_MODEL] = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 10))
+    assert draw(at, ONE) == "1"
+    assert any("shipped model is used" in w.value for w in at.warning)

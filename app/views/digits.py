@@ -20,7 +20,7 @@ from components.layout import explain
 from components.network_diagram import network_diagram
 from components.prediction import prediction
 from models import digit_analysis as da
-from models.mnist_cnn import WeightsError
+from models.mnist_cnn import MnistCNN, WeightsError
 from models.preprocess import DigitError, prepare_digit
 from models.saliency import saliency
 
@@ -36,6 +36,9 @@ explain(
 
 def _choose_model():
     trained = st.session_state.get(state.TRAINED_MODEL)
+    if trained is not None and not isinstance(trained, MnistCNN):
+        st.warning("The model trained this session is not the digit CNN's shape, so the shipped model is used.")
+        trained = None
     if trained is not None and not st.session_state.get(state.DIGITS_USE_SHIPPED, False):
         info = st.session_state.get(state.TRAINED_MODEL_INFO) or {}
         detail = ", ".join(f"{k}: {v}" for k, v in info.items())
