@@ -1,5 +1,7 @@
 """Grid demo of the Pooling page: step-through with play/pause, coverage map, summary, backward pass."""
 
+import time
+
 import numpy as np
 import streamlit as st
 
@@ -11,11 +13,12 @@ from components.pooling_figures import (
     gradient_figure,
     input_figure,
     output_figure,
+    step_block,
 )
 from components.pooling_grid import show
 from models.pooling import PoolingError, PoolSpec, arithmetic, fmt
 
-FRAME_SECONDS = 0.16  # play speed: about 6 frames per second
+SPEEDS = (1, 2, 5, 8)  # output cells per second when playing
 
 
 def analyse(x: np.ndarray, spec: PoolSpec):
@@ -23,52 +26,67 @@ def analyse(x: np.ndarray, spec: PoolSpec):
     return cache.pool_analysis(x.tobytes(), x.shape, spec)
 
 
-def _toggle_play() -> None:
-    st.session_state[state.POOL_PLAYING] = not st.session_state[state.POOL_PLAYING]
+def _shown_step(n: int) -> int:
+    """The cell the running animation shows now (it started at POOL_PLAY_FROM at time POOL_PLAY_T0)."""
+    ss = st.session_state
+    elapsed = time.time() - ss.get(state.POOL_PLAY_T0, time.time())
+    return (int(ss.get(state.POOL_PLAY_FROM, 0)) + int(elapsed * ss[state.POOL_SPEED])) % n
+
+
+def _toggle_play(n: int) -> None:
+    ss = st.session_state
+    if ss[state.POOL_PLAYING]:  # pause on the cell that is on screen now
+        ss[state.POOL_STEP] = _shown_step(n)
+    ss[state.POOL_PLAYING] = not ss[state.POOL_PLAYING]
+    ss[state.POOL_PLAY_FROM], ss[state.POOL_PLAY_T0] = ss[state.POOL_STEP], time.time()
 
 
 def step_through(x, spec, values, wins, projector: bool) -> None:
-    """Slider + play/pause; the animated part is a nested fragment so each frame redraws only it."""
-    playing = st.session_state[state.POOL_PLAYING]
-    st.caption("Play walks the window over the output cells in reading order (about 6 per second); "
-               "the slider picks one.")
-    st.button("Pause" if playing else "Play", key=state.POOL_PLAY, on_click=_toggle_play,
-              icon=":material/pause:" if playing else ":material/play_arrow:", disabled=len(wins) < 2)
-    (_frames if playing and len(wins) > 1 else _still)(x, spec, values, wins, projector)
-
-
-def _body(x, spec, values, wins, projector: bool, advance: bool) -> None:
-    n = len(wins)
+    """Slider, or play: a looping CSS animation of every window, so frames need no server round trip."""
     ss = st.session_state
-    step = int(ss.get(state.POOL_STEP, 0))
-    step = (step + 1) % n if advance else min(step, n - 1)
-    ss[state.POOL_STEP] = step
-    if n > 1:
-        st.slider("Output cell (in reading order: row by row)", 0, n - 1, key=state.POOL_STEP,
-                  format="cell %d")
-    wnd = wins[step]
-    left, right = st.columns([3, 2]) if not projector else st.columns([1, 1])
-    with left:
-        st.markdown(f"**Input {x.shape[0]}x{x.shape[1]}**, current window outlined"
-                    + (", winner ringed" if wnd.winner else ""))
-        show(input_figure(x, spec, wins, wnd, projector))
-    with right:
-        st.markdown(f"**Output {values.shape[0]}x{values.shape[1]}**, cell {step + 1} of {n}")
-        show(output_figure(values, x, wnd.out, projector))
-    i, j = wnd.out
-    where = f" — the winner is input (row {wnd.winner[0] + 1}, column {wnd.winner[1] + 1})" if wnd.winner else ""
-    st.html(f'<div data-testid="pool-arith" style="min-height:3.4em;font-size:{1.25 if projector else 1.1}rem">'
-            f"<b>Output (row {i + 1}, column {j + 1})</b> = <code>{arithmetic(x, spec, wnd)}</code>{where}</div>")
-
-
-@st.fragment(run_every=FRAME_SECONDS)
-def _frames(x, spec, values, wins, projector: bool) -> None:
-    _body(x, spec, values, wins, projector, advance=True)
+    n = len(wins)
+    playing = ss[state.POOL_PLAYING] and n > 1
+    a, b, c = st.columns([1, 2, 4], vertical_alignment="bottom")
+    a.button("Pause" if playing else "Play", key=state.POOL_PLAY, on_click=_toggle_play, args=(n,),
+             icon=":material/pause:" if playing else ":material/play_arrow:", disabled=n < 2)
+    b.select_slider("Speed (cells per second)", SPEEDS, key=state.POOL_SPEED, disabled=playing)
+    if playing:
+        ss[state.POOL_PLAY_FROM] = ss[state.POOL_STEP] = _shown_step(n)  # settings changed while playing:
+        ss[state.POOL_PLAY_T0] = time.time()  # restart the loop from the cell on screen
+        c.caption(f"Playing: {n} windows in a loop, {ss[state.POOL_SPEED]} per second. Pause to inspect one.")
+        _block(x, spec, values, wins, projector, play=True)
+    else:
+        _still(x, spec, values, wins, projector)
 
 
 @st.fragment
 def _still(x, spec, values, wins, projector: bool) -> None:
-    _body(x, spec, values, wins, projector, advance=False)
+    """The slider and the figures it moves, rerun alone when the slider moves."""
+    n = len(wins)
+    st.session_state[state.POOL_STEP] = min(int(st.session_state.get(state.POOL_STEP, 0)), n - 1)
+    if n > 1:
+        st.slider("Output cell (in reading order: row by row)", 0, n - 1, key=state.POOL_STEP, format="cell %d")
+    _block(x, spec, values, wins, projector, play=False)
+
+
+def _block(x, spec, values, wins, projector: bool, play: bool) -> None:
+    step = int(st.session_state[state.POOL_STEP])
+    period = 1.0 / st.session_state[state.POOL_SPEED]
+    current = wins[step]
+    lines = [_line(x, spec, wnd) for wnd in wins] if play else [""] * len(wins)
+    if not play:
+        lines[step] = _line(x, spec, current)
+    titles = (f"<b>Input {x.shape[0]}x{x.shape[1]}</b>, window outlined" + (", winner ringed" if current.winner else ""),
+              f"<b>Output {values.shape[0]}x{values.shape[1]}</b> ({values.size} cells)")
+    show(step_block(input_figure(x, spec, wins, current, projector, play, period),
+                    output_figure(values, x, current.out, projector, play, period),
+                    titles, lines, step, projector, play, period))
+
+
+def _line(x, spec, wnd) -> str:
+    i, j = wnd.out
+    where = f" — winner: input (row {wnd.winner[0] + 1}, column {wnd.winner[1] + 1})" if wnd.winner else ""
+    return f"<b>Output (row {i + 1}, column {j + 1})</b> = <code>{arithmetic(x, spec, wnd)}</code>{where}"
 
 
 def _pct(value: float) -> str:

@@ -161,3 +161,6 @@ POOL_RF_CLICK = "pool_rf_click"  # streamlit_image_coordinates value
 POOL_RF_UNIT = "pool_rf_unit"  # (layer name, row, col) picked by click or sliders
 POOL_RF_ROW = "pool_rf_row"  # int slider
 POOL_RF_COL = "pool_rf_col"  # int slider
+POOL_SPEED = "pool_speed"  # int: cells per second when playing
+POOL_PLAY_FROM = "pool_play_from"  # int: cell the animation started from (not a widget)
+POOL_PLAY_T0 = "pool_play_t0"  # float: time.time() when the animation started (not a widget)

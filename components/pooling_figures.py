@@ -19,9 +19,21 @@ def _pad_label(spec: PoolSpec) -> str:
     return {"max": "−∞", "min": "+∞"}.get(spec.mode, "")
 
 
+def _window_marks(spec: PoolSpec, wnd: Window) -> dict:
+    """Outline for one window (whole box, or dashed box + taps when dilated) and its winner ring."""
+    box = (int(wnd.rows[0]), int(wnd.cols[0]), int(wnd.rows[-1]), int(wnd.cols[-1]))
+    marks = {"boxes": [(*box, spec.dilation != (1, 1))], "taps": [], "rings": [wnd.winner] if wnd.winner else []}
+    if spec.dilation != (1, 1):
+        marks["taps"] = [(int(r), int(c)) for r in wnd.rows for c in wnd.cols]
+    return marks
+
+
 def input_figure(x: np.ndarray, spec: PoolSpec | None, wins: list[Window], current: Window | None,
-                 projector: bool) -> str:
-    """x (H, W) with the padding ring (and any ceil_mode overhang) and the current window outlined."""
+                 projector: bool, play: bool = False, period: float = 0.2) -> str:
+    """x (H, W) with the padding ring (and any ceil_mode overhang) and the current window outlined.
+
+    With play=True every window is drawn as one frame of a looping CSS animation starting at `current`.
+    """
     h, w = x.shape
     top = min([0] + [int(wd.rows.min()) for wd in wins])
     left = min([0] + [int(wd.cols.min()) for wd in wins])
@@ -35,27 +47,49 @@ def input_figure(x: np.ndarray, spec: PoolSpec | None, wins: list[Window], curre
                 in_pad = -ph <= r < h + ph and -pw <= c < w + pw
                 ghosts[(r, c)] = _pad_label(spec) if in_pad else ""
     grid = Grid(text_grid(x), value_fills(x), top, left, bottom - top + 1, right - left + 1, ghosts)
-    if current is not None:
-        if spec.dilation == (1, 1):
-            grid.boxes.append((int(current.rows[0]), int(current.cols[0]),
-                               int(current.rows[-1]), int(current.cols[-1]), False))
-        else:
-            grid.boxes.append((int(current.rows[0]), int(current.cols[0]),
-                               int(current.rows[-1]), int(current.cols[-1]), True))
-            grid.taps.extend((int(r), int(c)) for r in current.rows for c in current.cols)
-        if current.winner is not None:
-            grid.rings.append(current.winner)
+    if play and current is not None:
+        grid.frames, grid.first, grid.period = [_window_marks(spec, wd) for wd in wins], wins.index(current), period
+    elif current is not None:
+        marks = _window_marks(spec, current)
+        grid.boxes, grid.taps, grid.rings = marks["boxes"], marks["taps"], marks["rings"]
     return render(grid, "pool-input", projector)
 
 
-def output_figure(values: np.ndarray, x: np.ndarray, current: tuple[int, int] | None, projector: bool) -> str:
-    """The pooled grid coloured on the input's scale, with the current cell outlined."""
+def output_figure(values: np.ndarray, x: np.ndarray, current: tuple[int, int] | None, projector: bool,
+                  play: bool = False, period: float = 0.2) -> str:
+    """The pooled grid coloured on the input's scale, with the current cell outlined (animated when playing)."""
     finite = np.nan_to_num(values, nan=0.0, posinf=float(x.max()), neginf=float(x.min()))
     grid = Grid(text_grid(values), value_fills(finite, min(float(x.min()), float(finite.min())),
                                                max(float(x.max()), float(finite.max()))))
     if current is not None:
-        grid.boxes.append((current[0], current[1], current[0], current[1], False))
+        if play:
+            ow = values.shape[1]
+            grid.frames = [{"boxes": [(k // ow, k % ow, k // ow, k % ow, False)]} for k in range(values.size)]
+            grid.first, grid.period = current[0] * ow + current[1], period
+        else:
+            grid.boxes.append((current[0], current[1], current[0], current[1], False))
     return render(grid, "pool-output", projector, max_cell_px=72 if projector else 60)
+
+
+def step_block(input_svg: str, output_svg: str, titles: tuple[str, str], lines: list[str], first: int,
+               projector: bool, play: bool, period: float) -> str:
+    """Input and output side by side plus the written-out arithmetic, as ONE block so that the three
+    CSS animations start together and stay in step. lines: one HTML line per output cell."""
+    size = 1.25 if projector else 1.1
+    if play:
+        n = len(lines)
+        style = (f"<style>.pool-arith-f{{visibility:hidden;position:absolute;top:0;left:0;"
+                 f"animation:pool-arith-on {n * period:.3f}s steps(1,end) infinite}}@keyframes pool-arith-on{{0%"
+                 f"{{visibility:visible}}{100 / n:.4f}%{{visibility:hidden}}100%{{visibility:hidden}}}}</style>")
+        arith = style + "".join(f'<div class="pool-arith-f" data-frame="{k}" style="animation-delay:'
+                                f'{((k - first) % n) * period:.3f}s">{line}</div>' for k, line in enumerate(lines))
+    else:
+        arith = f'<div data-frame="{first}">{lines[first]}</div>'
+    figure = '<div style="flex:{grow} 1 0;min-width:0"><p style="margin:0 0 .3em 0">{title}</p>{svg}</div>'
+    return (f'<div data-testid="pool-step" style="display:flex;gap:2rem;align-items:flex-start;flex-wrap:wrap">'
+            f'{figure.format(grow=3, title=titles[0], svg=input_svg)}{figure.format(grow=2, title=titles[1], svg=output_svg)}'
+            f'</div><div data-testid="pool-arith" data-playing="{int(play)}" style="position:relative;min-height:'
+            f'{4.2 if projector else 3.4}em;font-size:{size}rem;margin-top:.6em">{arith}</div>')
 
 
 def coverage_figure(counts: np.ndarray, projector: bool) -> str:

@@ -56,6 +56,9 @@ class Grid:
     boxes: list = field(default_factory=list)  # (r0, c0, r1, c1, dashed) inclusive data coords
     taps: list = field(default_factory=list)  # (r, c) single cells to outline
     rings: list = field(default_factory=list)  # (r, c) winner markers
+    frames: list = field(default_factory=list)  # play mode: one dict(boxes=, taps=, rings=) per step
+    first: int = 0  # the frame shown first when playing
+    period: float = 0.2  # seconds per frame when playing
 
     def __post_init__(self):
         h, w = self.texts.shape
@@ -106,18 +109,34 @@ def render(grid: Grid, testid: str, projector: bool, max_cell_px: int | None = N
                        f'font-weight="{weight}" fill="{ink}" text-anchor="middle" dominant-baseline="central" '
                        f'paint-order="stroke" stroke="{"#ffffff" if ink == "#000000" else "#000000"}" '
                        f'stroke-width="{0.6 if projector else 0.3}">{escape(text)}</text>')
-    for r, c in grid.taps:
+    out.append(_marks(grid.taps, grid.boxes, grid.rings, xy, halo, inner))
+    if grid.frames:  # pure CSS animation: no server round trip per frame, so no flicker and a steady rate
+        n, cls = len(grid.frames), f"{testid}-f"
+        out.append(f"<style>.{cls}{{visibility:hidden;animation:{cls}-on {n * grid.period:.3f}s steps(1,end) infinite}}"
+                   f"@keyframes {cls}-on{{0%{{visibility:visible}}{100 / n:.4f}%{{visibility:hidden}}"
+                   "100%{visibility:hidden}}</style>")
+        for k, frame in enumerate(grid.frames):
+            delay = ((k - grid.first) % n) * grid.period
+            out.append(f'<g class="{cls}" data-frame="{k}" style="animation-delay:{delay:.3f}s">'
+                       f'{_marks(frame.get("taps", []), frame.get("boxes", []), frame.get("rings", []), xy, halo, inner)}</g>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _marks(taps, boxes, rings, xy, halo, inner) -> str:
+    """Window outlines (whole box or single taps) and winner rings."""
+    out = []
+    for r, c in taps:
         x, y = xy(r, c)
         out.append(_outline(x + 3, y + 3, CELL - 6, CELL - 6, halo, inner, False))
-    for r0, c0, r1, c1, dashed in grid.boxes:
+    for r0, c0, r1, c1, dashed in boxes:
         x, y = xy(r0, c0)
         out.append(_outline(x, y, (c1 - c0 + 1) * CELL, (r1 - r0 + 1) * CELL, halo, inner, dashed))
-    for r, c in grid.rings:
+    for r, c in rings:
         x, y = xy(r, c)
         out.append(f'<circle cx="{x + CELL / 2}" cy="{y + CELL / 2}" r="{CELL * 0.4}" fill="none" stroke="#000000" '
                    f'stroke-width="{halo - 1}"/><circle cx="{x + CELL / 2}" cy="{y + CELL / 2}" r="{CELL * 0.4}" '
                    f'fill="none" stroke="#E69F00" stroke-width="{inner}" data-kind="winner"/>')
-    out.append("</svg>")
     return "".join(out)
 
 

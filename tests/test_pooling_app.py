@@ -16,7 +16,7 @@ def at():
 
 
 def _html(at, testid: str) -> str:
-    found = [h.value for h in at.html if f'data-testid="{testid}"' in h.value]
+    found = [h.value for h in [*at.html, *at.markdown] if f'data-testid="{testid}"' in h.value]
     assert found, f"no {testid} on the page"
     return found[0]
 
@@ -93,12 +93,19 @@ def test_step_slider_and_play(at):
     at.button(key=f"{state.POOL_PRESET}_0").click().run()
     at.slider(key=state.POOL_STEP).set_value(5).run()
     assert "Output (row 2, column 2)" in _html(at, "pool-arith")
+    at.select_slider(key=state.POOL_SPEED).set_value(8).run()
     at.button(key=state.POOL_PLAY).click().run()
     _ok(at)
     assert at.session_state[state.POOL_PLAYING] is True
     assert at.button(key=state.POOL_PLAY).label == "Pause"
+    block = _html(at, "pool-step")
+    assert block.count('class="pool-input-f"') == 16 and block.count('class="pool-arith-f"') == 16
+    assert "animation:pool-input-f-on 2.000s" in block  # 16 cells at 8 per second
+    assert 'data-frame="5" style="animation-delay:0.000s"' in block  # the loop starts at the chosen cell
     at.button(key=state.POOL_PLAY).click().run()
     assert at.session_state[state.POOL_PLAYING] is False
+    assert 5 <= at.session_state[state.POOL_STEP] < 16  # paused on the cell that was on screen
+    at.select_slider(key=state.POOL_SPEED).set_value(5).run()
 
 
 @pytest.mark.parametrize("source", ["gradient", "checkerboard", "sparse", "image", "random"])

@@ -1,0 +1,193 @@
+"""Pooling page in headless chromium: presets, coverage colours, play/pause, bad input, receptive-field clicks."""
+
+import re
+
+import pytest
+
+from components.pooling_figures import MISSED, ONCE, OVERLAP
+from tests.conftest import shot
+from tests.support.browser import goto, no_exceptions, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+MISSED_TEXT = '[data-testid="pool-missed"]'
+ARITH = '[data-testid="pool-arith"]'
+
+
+def _rgb(hex_color: str) -> str:
+    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({r}, {g}, {b})"
+
+
+def _preset(page, label: str) -> None:
+    page.get_by_role("button", name=label).click()
+    wait_idle(page)
+
+
+def tall_shot(page, name: str, height: int = 3400) -> None:
+    """Streamlit scrolls inside its own container, so a full-page shot needs a tall viewport."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": height})
+    page.wait_for_timeout(400)
+    shot(page, name)
+    page.set_viewport_size(size)
+
+
+def _own_errors(page) -> list[str]:
+    """Console errors except Streamlit's own 404s for /<page>/_stcore/* when a page URL is opened directly."""
+    return [e for e in page.console_errors if "404" not in e]
+
+
+def test_gap_preset_reports_missed_pixels_and_colours_the_coverage_map(page, live_server):
+    goto(page, live_server, "pooling")
+    _preset(page, "Kernel 2, stride 3 (gaps)")
+    page.wait_for_function(f"() => document.querySelector('{MISSED_TEXT}')?.textContent.includes('Missed pixels: 28 of 64')")
+    no_exceptions(page)
+    assert "44%" in page.locator(MISSED_TEXT).inner_text()
+    assert page.get_by_text("never looked at").count() == 1
+    cells = page.locator('svg[data-testid="pool-coverage"] rect[data-coverage]')
+    assert cells.count() == 64
+    fills = page.evaluate("""() => Array.from(document.querySelectorAll('svg[data-testid="pool-coverage"] rect[data-coverage]'))
+        .map(r => [r.dataset.coverage, getComputedStyle(r).fill])""")
+    by_count = {}
+    for count, fill in fills:
+        by_count.setdefault(count, set()).add(fill)
+    assert by_count == {"0": {_rgb(MISSED)}, "1": {_rgb(ONCE)}}
+    hatched = page.locator('svg[data-testid="pool-coverage"] rect[fill^="url(#hatch"]').count()
+    assert hatched == 28  # missed cells carry hatching as well as colour and the number 0
+    texts = page.evaluate("() => Array.from(document.querySelectorAll('svg[data-testid=\"pool-coverage\"] text'))"
+                          ".map(t => t.textContent)")
+    assert texts.count("0") == 28 and texts.count("1") == 36
+    legend = page.locator('[data-testid="pool-coverage-legend"]')
+    assert legend.get_by_text("missed: no window sees it").count() == 1
+    swatches = page.evaluate("""() => Array.from(document.querySelectorAll('[data-legend]'))
+        .map(s => [s.dataset.legend, getComputedStyle(s).backgroundColor, parseFloat(getComputedStyle(s).fontSize)])""")
+    assert [(s[0], s[1]) for s in swatches] == [("0", _rgb(MISSED)), ("1", _rgb(ONCE)), ("2+", _rgb(OVERLAP))]
+    assert min(s[2] for s in swatches) >= 17  # readable legend
+    # a missed cell really looks vermillion on screen (pixel check, not just the attribute)
+    box = page.locator('svg[data-testid="pool-coverage"] rect[data-coverage="0"]').first.bounding_box()
+    assert box["width"] > 20
+    tall_shot(page, "pooling_gaps_normal")
+    _preset(page, "Kernel 3, stride 1 (heavy overlap)")
+    page.wait_for_function(f"() => document.querySelector('{MISSED_TEXT}')?.textContent.includes('Missed pixels: 0 of 64')")
+    overlap = page.locator('svg[data-testid="pool-coverage"] rect[data-coverage]:not([data-coverage="0"]):not([data-coverage="1"])')
+    assert overlap.count() == 60
+    assert _own_errors(page) == [], page.console_errors
+
+
+VISIBLE_FRAMES_JS = """() => {
+    const on = sel => [...document.querySelectorAll(sel)].filter(e => getComputedStyle(e).visibility === 'visible')
+        .map(e => e.dataset.frame);
+    const svg = document.querySelector('svg[data-testid="pool-input"]');
+    const r = svg ? svg.getBoundingClientRect() : null;
+    return {arith: on('[data-testid="pool-arith"] [data-frame]'), input: on('svg[data-testid="pool-input"] g[data-frame]'),
+            output: on('svg[data-testid="pool-output"] g[data-frame]'), box: r ? [Math.round(r.top), Math.round(r.height)] : null};
+}"""
+
+
+def sample_frames(page, seconds: float) -> list[dict]:
+    """Poll what is on screen every 20 ms for `seconds`."""
+    return page.evaluate(f"""async () => {{
+        const f = {VISIBLE_FRAMES_JS}; const out = []; const t0 = performance.now();
+        while (performance.now() - t0 < {seconds * 1000}) {{ out.push(f()); await new Promise(r => setTimeout(r, 20)); }}
+        return out;
+    }}""")
+
+
+def test_play_walks_the_windows_without_the_layout_jumping(page, live_server):
+    goto(page, live_server, "pooling")
+    _preset(page, "Kernel 3, stride 1 (heavy overlap)")
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_selector('[data-testid="pool-arith"][data-playing="1"]')
+    samples = sample_frames(page, 3.0)
+    shown = [s["arith"] for s in samples]
+    assert all(len(a) == 1 for a in shown), "exactly one arithmetic line at a time (no blank frame, no overlap)"
+    assert all(s["input"] == s["arith"] == s["output"] for s in samples[1:-1] if s["input"] == s["arith"])
+    in_step = sum(s["input"] == s["arith"] == s["output"] for s in samples) / len(samples)
+    assert in_step > 0.9, f"input, output and arithmetic agree only {in_step:.0%} of the time"
+    changes = sum(1 for a, b in zip(shown, shown[1:], strict=False) if a != b)
+    assert changes >= 14, f"only {changes} frames in 3 s (budget: 5 per second)"
+    assert len({tuple(s["box"]) for s in samples}) == 1, "the input figure moved or resized during play"
+    page.get_by_role("button", name="Pause").click()
+    page.wait_for_selector('[data-testid="pool-arith"][data-playing="0"]')
+    wait_idle(page)
+    before = page.locator(ARITH).inner_text()
+    page.wait_for_timeout(800)
+    assert page.locator(ARITH).inner_text() == before, "still animating after Pause"
+    no_exceptions(page)
+
+
+def test_projector_mode_screenshots(page, live_server):
+    goto(page, live_server, "pooling", query="projector=1")
+    _preset(page, "Kernel 3, stride 2 (overlap)")
+    page.wait_for_function(f"() => document.querySelector('{MISSED_TEXT}')?.textContent.includes('Missed pixels: 15 of 64')")
+    size = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('[data-legend]')).fontSize)")
+    assert size >= 28  # 1.35rem at the projector's 22.4 px root
+    tall_shot(page, "pooling_overlap_projector")
+    page.get_by_role("tab", name="On real images").click()
+    page.wait_for_selector('[data-testid="stImageCaption"]:has-text("Mean, level 3")')
+    tall_shot(page, "pooling_images_projector")
+    no_exceptions(page)
+
+
+def test_bad_settings_and_typed_cells_get_messages(page, live_server):
+    goto(page, live_server, "pooling")
+    slider = page.get_by_role("slider", name=re.compile("Padding"))
+    slider.focus()
+    slider.press("ArrowRight")  # padding 1 on kernel 2: fine
+    wait_idle(page)
+    slider.press("ArrowRight")  # padding 2 on kernel 2: too much
+    wait_idle(page)
+    page.wait_for_selector('[data-testid="stAlert"]:has-text("Padding 2 is more than half the window")')
+    slider.press("Home")
+    wait_idle(page)
+    page.locator('[data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name="Type your own values").click()
+    wait_idle(page)
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for()
+    box = grid.bounding_box()
+    for _ in range(4):  # select row 2, column 1 (after the index column), open its editor with Enter
+        page.mouse.click(box["x"] + 60, box["y"] + 35 + 35)
+        page.keyboard.press("Enter")
+        try:
+            page.locator("#portal input, #portal textarea").first.wait_for(state="visible", timeout=3000)
+            break
+        except Exception:  # noqa: BLE001 - a rerun redrew the grid under the mouse: try again
+            page.keyboard.press("Escape")
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type("abc", delay=30)
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    page.wait_for_selector('[data-testid="stAlert"]:has-text("which is not a number")')
+    tall_shot(page, "pooling_typed_error")
+    no_exceptions(page)
+
+
+def test_clicking_a_unit_highlights_its_receptive_field(page, live_server):
+    goto(page, live_server, "pooling")
+    page.get_by_role("tab", name="Receptive field").click()
+    text = page.locator('[data-testid="pool-rf-text"]')
+    text.wait_for()
+    assert "<b>10x10</b>" in text.inner_html() and "rows 8–17" in text.inner_text()
+    frame = page.frame_locator('iframe[title*="streamlit_image_coordinates"]')
+    img = frame.locator("#image")
+    img.wait_for()
+    w = img.bounding_box()["width"]
+    img.click(position={"x": w * 0.1, "y": w * 0.1})  # unit (0, 0) of pool2's 5x5 grid
+    page.wait_for_function("() => document.querySelector('[data-testid=\"pool-rf-text\"]').textContent.includes('Unit (0, 0)')")
+    assert "rows 0–9 and columns 0–9" in text.inner_text()
+    tall_shot(page, "pooling_rf_normal")
+    no_exceptions(page)
+
+
+def test_uploading_a_non_image_is_explained(page, live_server, tmp_path):
+    goto(page, live_server, "pooling")
+    page.get_by_role("tab", name="On real images").click()
+    page.get_by_role("radio", name="Upload").or_(page.get_by_role("button", name="Upload")).first.click()
+    wait_idle(page)
+    fake = tmp_path / "notes.png"
+    fake.write_bytes(b"this is not really a picture")
+    page.locator('input[type="file"]').set_input_files(str(fake))
+    page.wait_for_selector('[data-testid="stAlert"]:has-text("not an image")', timeout=30_000)
+    no_exceptions(page)
