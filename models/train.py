@@ -162,6 +162,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--canvas-fraction", type=float, default=0.6,
                    help="share of each batch that gets the canvas-style augmentation")
     p.add_argument("--canvas-eval", type=int, default=2000, help="size of the canvas-style test set")
+    p.add_argument("--template-eval", type=int, default=30,
+                   help="draws per style template in the handwriting evaluation set")
     p.add_argument("--threads", type=int, default=1,
                    help="torch CPU threads (1 is much faster on a busy machine; the card records it)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -254,7 +256,7 @@ def _model_card(model, args, test_x, test_y, history, train_seconds, total_secon
     sample_acc = evaluate(model, *data.load_npz(data.TEST_SAMPLE))[0]
     cx, cy = canvas.canvas_test_set(test_x, test_y, n=args.canvas_eval, seed=1234)
     c_acc, c_per_class, c_conf = evaluate(model, cx, cy)
-    hx, hy = handwriting.template_set(per_template=30, seed=99)
+    hx, hy = handwriting.template_set(per_template=max(1, args.template_eval), seed=99)
     h_acc, h_per_class, h_conf = evaluate(model, hx, hy)
     root = Path(args.data_root)
     raw = root / "MNIST" / "raw"

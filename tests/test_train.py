@@ -17,6 +17,17 @@ needs_full = pytest.mark.skipif(not FULL, reason=f"full MNIST not found under {d
                                                  "(only the shipped assets/digits sample is available)")
 
 
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """One torch thread (a 2-thread pool stalls on a busy machine); restore the global settings after,
+    since models.train.main() changes them for the process."""
+    threads, deterministic = torch.get_num_threads(), torch.are_deterministic_algorithms_enabled()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+    torch.use_deterministic_algorithms(deterministic)
+
+
 @pytest.fixture(scope="module")
 def sample():
     return data.load_npz(data.TEST_SAMPLE)
@@ -122,7 +133,7 @@ def test_evaluate_matches_a_manual_loop(sample):
 
 def test_smoke_training_is_fast_reproducible_and_checked_by_evaluate(tmp_path):
     args = ["--epochs", "0.1", "--limit", "600", "--data-root", str(data.DIGITS_DIR), "--restroke", "60",
-            "--templates", "26", "--canvas-eval", "20", "--quiet"]
+            "--templates", "26", "--canvas-eval", "20", "--template-eval", "1", "--quiet"]
     card = main(args + ["--out", str(tmp_path / "a")])
     main(args + ["--out", str(tmp_path / "b")])
     a = torch.load(tmp_path / "a" / "mnist_cnn.pt", weights_only=True)
