@@ -63,11 +63,13 @@ def pick_test_digit(sample, preds, projector: bool):
         st.success("This model classifies every digit in the test sample correctly.")
         idx = 0
     else:
-        gallery = sample.images[wrong[:40]]
-        mosaic = fm.compose(gallery.astype(np.float32), np.tile([0.0, 255.0], (len(gallery), 1)), 10, 28)
-        fm.board("digits_gallery_img", [[fm.image_tile("gallery", "", mosaic, caption="The most confidently wrong first")]],
-                 projector)
-        idx = st.selectbox("Misclassified digit", list(wrong), key=f"{state.DIGITS_PICK}_wrong",
+        gallery = sample.images[wrong[:40]].astype(np.float32)
+        tile = fm.map_tile("gallery", "Click one (the most confidently wrong first)", gallery,
+                           np.tile([0.0, 255.0], (len(gallery), 1)), 8, 28, lut=fm.GREY_LUT)
+        picked = fm.board("digits_gallery_img", [[tile]], projector)
+        if picked is not None:
+            st.session_state[f"{state.DIGITS_PICK}_wrong"] = int(wrong[picked[1]])
+        idx = st.selectbox("Misclassified digit", [int(i) for i in wrong], key=f"{state.DIGITS_PICK}_wrong",
                            format_func=lambda i: f"#{i}: really {sample.labels[i]}, model says "
                                                  f"{preds.predicted[i]} ({100 * preds.confidence[i]:.0f}%)")
     image = sample.images[int(idx)]

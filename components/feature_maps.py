@@ -108,7 +108,11 @@ def lut_for(ranges: np.ndarray) -> np.ndarray:
     return DIVERGING_LUT if float(np.min(ranges[:, 0])) < 0 else SEQUENTIAL_LUT
 
 
-def compose(maps: np.ndarray, ranges: np.ndarray, cols: int, cell: int, gap: int = GAP) -> np.ndarray:
+GREY_LUT = np.repeat(np.arange(256, dtype=np.uint8)[:, None], 3, axis=1)  # for digits themselves
+
+
+def compose(maps: np.ndarray, ranges: np.ndarray, cols: int, cell: int, gap: int = GAP,
+            lut: np.ndarray | None = None) -> np.ndarray:
     """(C, h, w) maps, (C, 2) ranges -> one RGB mosaic, row-major, each map scaled to ~`cell` px
     (nearest neighbour), all maps coloured in one vectorised LUT lookup."""
     n, h, w = maps.shape
@@ -116,7 +120,7 @@ def compose(maps: np.ndarray, ranges: np.ndarray, cols: int, cell: int, gap: int
     lo, hi = ranges[:, :1, None], ranges[:, 1:, None]
     span = np.where(hi > lo, hi - lo, 1.0)
     idx = np.clip((np.nan_to_num(maps) - lo) / span * 255.0, 0, 255).astype(np.uint8)
-    tiles = lut_for(ranges)[idx]  # (C, h, w, 3)
+    tiles = (lut_for(ranges) if lut is None else lut)[idx]  # (C, h, w, 3)
     if zoom > 1:
         tiles = tiles.repeat(zoom, axis=1).repeat(zoom, axis=2)
     rows = -(-n // cols)
@@ -134,11 +138,11 @@ def png_data_url(image: np.ndarray) -> str:
 
 
 def map_tile(layer: str, title: str, maps: np.ndarray, ranges: np.ndarray, cols: int, cell: int,
-             pickable: bool = True, caption: str = "") -> Tile:
+             pickable: bool = True, caption: str = "", lut: np.ndarray | None = None) -> Tile:
     """A layer's maps (C, h, w) as one grid picture."""
     n, h, w = maps.shape
     zoom = max(1, cell // max(h, w))
-    rgb = compose(maps, ranges, cols, cell)
+    rgb = compose(maps, ranges, cols, cell, lut=lut)
     return Tile(layer, title, png_data_url(rgb), rgb.shape[1], rgb.shape[0], alt=f"{layer}: {n} maps of {h}x{w}",
                 caption=caption, pickable=pickable, cols=cols, n=n, ch=h * zoom, cw=w * zoom, gap=GAP)
 

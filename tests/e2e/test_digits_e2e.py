@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from models.digit_gallery import load_test_sample
+from models.digit_gallery import load_test_sample, misclassified, predict_all
 from models.mnist_cnn import load_pretrained
 from models.preprocess import prepare_digit
 from tests.conftest import shot
@@ -174,6 +174,15 @@ def test_test_set_then_back_to_a_blank_canvas(page, live_server):
     page.locator("button", has_text="Misclassified").click()
     wait_idle(page)
     assert page.get_by_text("✗ wrong").is_visible()
+    sample = load_test_sample()
+    wrong = misclassified(sample.labels, predict_all(load_pretrained(), sample.images))
+    if len(wrong) >= 2:  # click the second digit of the gallery: it becomes the shown digit
+        gallery = page.locator('.bd-fig[data-layer="gallery"] img')
+        box = gallery.bounding_box()
+        cols = 8  # the gallery is always 8 digits wide
+        gallery.click(position={"x": box["width"] * 1.5 / cols, "y": 10})
+        page.get_by_text(f"Test digit #{wrong[1]}").wait_for(timeout=15_000)
+        assert page.get_by_text(f"True label: {sample.labels[wrong[1]]}").is_visible()
     page.locator("button", has_text="Draw").first.click()
     wait_idle(page)
     canvas_box(page)
