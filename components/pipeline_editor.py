@@ -63,9 +63,8 @@ def _header(steps: list[dict], i: int, step: dict, prefix: str, projector: bool)
     on_key = f"{prefix}{sid}__on"
     if on_key not in st.session_state:
         st.session_state[on_key] = step["enabled"]
+    st.markdown(f"**{i + 1}. {step['name']}**" + ("" if st.session_state[on_key] else " · *off*"))
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-        st.markdown(f"**{i + 1}. {step['name']}**" + ("" if st.session_state[on_key] else " · *off*"),
-                    width="stretch")
         st.toggle("on", key=on_key, help="Switch this step off without losing its settings.")
         st.button("", icon=":material/arrow_upward:", key=f"{prefix}{sid}__up", help="Move up", type="tertiary",
                   on_click=move_step, args=(steps, sid, -1), disabled=i == 0)

@@ -7,6 +7,7 @@ import streamlit as st
 from PIL import Image
 
 from app import cache, state
+from components.stage_strip import encode_png
 from components.transform_batch import batch_grid, diagram, render_definitions
 from models.digit_dataset import (
     SOURCES,
@@ -103,7 +104,7 @@ def _show_batch(current, steps, source, iters: int, projector: bool) -> None:
     norm = viewing_norm(steps)
     views = [display_array(x, norm)[0] for x in current.images[:64]]
     labels = [names[int(y)] for y in current.labels[:64]]
-    st.image(batch_grid(views, labels, projector), output_format="PNG",
+    st.image(encode_png(batch_grid(views, labels, projector)), output_format="PNG",
              caption="first 64 of the batch" if len(current.images) > 64 else None)
     if norm:
         st.caption("Images de-normalised for viewing.")

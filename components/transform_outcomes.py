@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components.stage_strip import thumbnail
+from components.stage_strip import png
 
 
 def render_outcomes(outcomes, per_row: int, projector: bool) -> None:
@@ -15,6 +15,6 @@ def render_outcomes(outcomes, per_row: int, projector: bool) -> None:
                 if o.problem:
                     st.error(o.problem)
                     continue
-                st.image(thumbnail(o.view, 192), output_format="PNG", width="stretch")
+                st.image(png(o.view, 192), output_format="PNG", width="stretch")
                 lines = [f"**{name}**: {drawn}" for name, drawn in o.sampled]
                 st.caption("  \n".join(lines) if lines else "*no random step: every outcome is the same*")

@@ -10,7 +10,7 @@ import torch
 from PIL import Image
 from torch.utils.data import DataLoader, Dataset
 
-from models.pipeline import RNG_LOCK
+from models.pipeline import RNG_LOCK, one_torch_thread
 
 
 class PipelineDataset(Dataset):
@@ -76,6 +76,7 @@ class EpochWalker:
         self._it = None
 
     def next_batch(self) -> Batch:
+        one_torch_thread()
         while True:
             if self._it is None:
                 self.epoch += 1

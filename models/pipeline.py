@@ -25,6 +25,19 @@ from models.transform_specs import SpecError, spec
 
 RNG_LOCK = threading.Lock()  # torch's global generator is shared by every session's thread
 
+
+def one_torch_thread() -> None:
+    """Run torch single-threaded in the calling thread (small images: a thread pool only adds waiting on a
+    busy machine). On this OpenMP build set_num_threads also changes the default for threads that have not
+    used torch yet, so that default is restored from a short helper thread (see models/live_training.py)."""
+    if torch.get_num_threads() == 1:
+        return
+    default = torch.get_num_threads()
+    torch.set_num_threads(1)
+    helper = threading.Thread(target=torch.set_num_threads, args=(default,), name="torch-threads-restore")
+    helper.start()
+    helper.join()
+
 PRESETS: dict[str, list[tuple[str, dict]]] = {
     "MNIST training augmentation": [
         ("RandomAffine", {"degrees": 10.0, "translate": 0.1, "scale": (0.9, 1.1), "shear": 0.0}),
@@ -80,7 +93,7 @@ def to_pil(rgb: np.ndarray) -> Image.Image:
 class Stage:
     """The image after one step (step None = the input)."""
     step: dict | None
-    info: StageInfo
+    info: StageInfo | None
     view: np.ndarray  # (H, W, 3) uint8 for display
     view_note: str = ""
     sampled: str = ""  # what the random step drew, in words
@@ -126,10 +139,17 @@ def _recorded(transform) -> dict:
     return box
 
 
+_BLANK = np.zeros((1, 1, 3), np.uint8)
+
+
 def run_stages(steps: list[dict], image: Image.Image, seed: int, keep_views: bool = True) -> RunResult:
-    """Seed once, run the enabled steps one by one, and describe every stage; stop at the first problem."""
-    stages = [Stage(None, stage_info(image), *display_array(image, None), output=image)] if keep_views else \
-        [Stage(None, stage_info(image), np.zeros((1, 1, 3), np.uint8), output=image)]
+    """Seed once, run the enabled steps one by one, and describe every stage; stop at the first problem.
+
+    keep_views=False (the random grid) skips the per-stage views and statistics (info is None).
+    """
+    one_torch_thread()
+    stages = [Stage(None, stage_info(image) if keep_views else None,
+                    *(display_array(image, None) if keep_views else (_BLANK, "")), output=image)]
     norm = None  # (mean, std) of the last Normalize, to de-normalise later stages for viewing
     x = image
     with RNG_LOCK:
@@ -152,8 +172,9 @@ def run_stages(steps: list[dict], image: Image.Image, seed: int, keep_views: boo
                 norm = None
             applied = "params" in box or not spec(step["name"]).random or step["name"].startswith("Lambda")
             sampled = describe(step["name"], box.get("params"), applied, _wh(x)) if spec(step["name"]).random else ""
-            view, note = display_array(x, norm) if keep_views else (np.zeros((1, 1, 3), np.uint8), "")
-            stages.append(Stage(step, stage_info(x), view, note, sampled, applied, warnings, x, box.get("params")))
+            view, note = display_array(x, norm) if keep_views else (_BLANK, "")
+            info = stage_info(x) if keep_views else None
+            stages.append(Stage(step, info, view, note, sampled, applied, warnings, x, box.get("params")))
     return RunResult(stages, None, norm)
 
 

@@ -16,6 +16,14 @@ def _size_and_channels(x) -> tuple[int, int, int]:
     return int(x.shape[-2]), int(x.shape[-1]), int(x.shape[-3]) if x.ndim >= 3 else 1
 
 
+def _max(x) -> float:
+    return float(x.as_subclass(torch.Tensor).detach().numpy().max())
+
+
+def _min(x) -> float:
+    return float(x.as_subclass(torch.Tensor).detach().numpy().min())
+
+
 def check_step(step: dict, x) -> tuple[str, list[str]]:
     """(error message or "", warnings) for running `step` on input x (PIL image or tensor)."""
     name, p = step["name"], step["params"]
@@ -37,8 +45,8 @@ def check_step(step: dict, x) -> tuple[str, list[str]]:
                         f"channel{'s' if c != 1 else ''} at this point"
                         f"{' (a grey image, or after Grayscale)' if c == 1 else ''}. Give {c} {what} value"
                         f"{'s' if c != 1 else ''}, or change the channel count before Normalize."), warnings
-        if float(x.max()) > 1.5:
-            warnings.append(f"Values here go up to {float(x.max()):.0f}, not 1: ToDtype ran without scale=True, "
+        if _max(x) > 1.5:
+            warnings.append(f"Values here go up to {_max(x):.0f}, not 1: ToDtype ran without scale=True, "
                             "so Normalize's ImageNet-style mean/std do not fit.")
     elif name == "RandomErasing" and is_pil:
         return ("RandomErasing only works on tensors; on a PIL image torchvision would skip it without a word. "
@@ -66,7 +74,7 @@ def check_step(step: dict, x) -> tuple[str, list[str]]:
     elif name == "ToPILImage":
         if is_pil:
             return "The image is already a PIL image; ToPILImage needs a tensor.", warnings
-        if x.dtype.is_floating_point and (float(x.min()) < 0 or float(x.max()) > 1):
+        if x.dtype.is_floating_point and (_min(x) < 0 or _max(x) > 1):
             warnings.append("ToPILImage expects floats in 0..1; values outside are wrapped or cut when "
                             "converting to 0..255.")
         if c not in (1, 3, 4):

@@ -42,9 +42,9 @@ def stage_info(x) -> StageInfo:
         return StageInfo("PIL.Image", shape, f"{arr.dtype} (PIL)", float(arr.min()), float(arr.max()),
                          float(arr.mean()))
     t = x.as_subclass(torch.Tensor).detach()
-    f = t.double()
+    a = t.numpy() if t.dtype != torch.bfloat16 else t.float().numpy()  # numpy: no thread pool for small arrays
     return StageInfo(type_label(x), f"shape {tuple(t.shape)} (C, H, W)", str(t.dtype).replace("torch.", ""),
-                     float(f.min()), float(f.max()), float(f.mean()))
+                     float(a.min()), float(a.max()), float(a.mean(dtype=np.float64)))
 
 
 def display_array(x, norm: tuple | None) -> tuple[np.ndarray, str]:
@@ -55,30 +55,30 @@ def display_array(x, norm: tuple | None) -> tuple[np.ndarray, str]:
     if isinstance(x, Image.Image):
         arr = np.asarray(x.convert("RGB") if x.mode not in ("RGB", "L") else x)
         return (np.repeat(arr[..., None], 3, axis=2) if arr.ndim == 2 else arr), ""
-    t = x.as_subclass(torch.Tensor).detach()
-    if t.ndim == 2:
-        t = t[None]
+    a = x.as_subclass(torch.Tensor).detach().cpu().numpy()
+    if a.ndim == 2:
+        a = a[None]
     notes = []
-    if t.dtype.is_floating_point:
-        t = t.float()
+    if np.issubdtype(a.dtype, np.floating):
+        a = a.astype(np.float32)
         if norm is not None:
-            mean = torch.tensor(norm[0], dtype=torch.float32).view(-1, 1, 1)
-            std = torch.tensor(norm[1], dtype=torch.float32).view(-1, 1, 1)
-            if mean.shape[0] in (1, t.shape[0]) and std.shape[0] in (1, t.shape[0]):
-                t = t * std + mean
+            mean = np.asarray(norm[0], np.float32).reshape(-1, 1, 1)
+            std = np.asarray(norm[1], np.float32).reshape(-1, 1, 1)
+            if mean.shape[0] in (1, a.shape[0]) and std.shape[0] in (1, a.shape[0]):
+                a = a * std + mean
                 notes.append("de-normalised for viewing (x·std + mean)")
-        lo, hi = float(t.min()), float(t.max())
+        lo, hi = float(a.min()), float(a.max())
         if lo < -0.01 or hi > 1.01:
             notes.append(f"values {lo:.3g}..{hi:.3g} clipped to 0..1 for viewing")
-        arr = (t.clamp(0, 1) * 255).round().to(torch.uint8)
-    elif t.dtype == torch.uint8:
-        arr = t
+        arr = np.rint(np.clip(a, 0, 1) * 255).astype(np.uint8)
+    elif a.dtype == np.uint8:
+        arr = a
     else:
-        arr = t.clamp(0, 255).to(torch.uint8)
+        arr = np.clip(a, 0, 255).astype(np.uint8)
     c = arr.shape[0]
     if c == 1:
-        arr = arr.expand(3, -1, -1)
+        arr = np.repeat(arr, 3, axis=0)
     elif c != 3:
-        arr = arr[:3] if c > 3 else torch.cat([arr, arr[-1:].expand(3 - c, -1, -1)])
+        arr = arr[:3] if c > 3 else np.concatenate([arr, np.repeat(arr[-1:], 3 - c, axis=0)])
         notes.append(f"{c} channels: first 3 shown as RGB")
-    return arr.permute(1, 2, 0).contiguous().numpy(), "; ".join(notes)
+    return np.ascontiguousarray(arr.transpose(1, 2, 0)), "; ".join(notes)

@@ -28,9 +28,8 @@ explain("Build a `torchvision.transforms.v2` pipeline step by step. Every stage 
         "pipeline to a `Dataset` and `DataLoader`.", projector)
 
 steps = ctl.init()
-ctl.show_notice()
 
-top = st.columns([3, 2, 2] if not projector else [1, 1, 1])
+top = st.columns([1, 1])
 with top[0]:
     loaded = choose_image("tf_img", camera=False, default_sample="astronaut")
 with top[1]:
@@ -38,9 +37,6 @@ with top[1]:
     with st.container(horizontal=True):
         st.button("Load preset", on_click=ctl.on_preset, key="tf_load_preset", icon=":material/playlist_add:")
         st.button("Clear", on_click=ctl.on_clear, key="tf_clear", icon=":material/clear_all:")
-with top[2]:
-    st.number_input("Seed (one torch.manual_seed before the pipeline)", 0, MAX_SEED, key=state.TF_SEED)
-    st.button("Resample (new seed)", on_click=ctl.on_resample, key="tf_resample", icon=":material/casino:")
 
 if loaded is None:
     st.stop()
@@ -52,8 +48,8 @@ code_line = image_line(sample_file or loaded.name, sample_file is not None, load
 
 @st.fragment
 def workbench() -> None:
+    ctl.show_notice()
     steps = st.session_state[state.TF_STEPS]
-    seed = int(st.session_state[state.TF_SEED])
     left, right = (st.container(), st.container()) if projector else st.columns([1, 2])
     with left:
         st.subheader("Pipeline")
@@ -62,9 +58,14 @@ def workbench() -> None:
         c = st.columns([3, 2], vertical_alignment="bottom")
         c[0].selectbox("Add a step", catalogue_names(), key=state.TF_ADD)
         c[1].button("Add", on_click=ctl.on_add, key="tf_add_btn", icon=":material/add:", type="primary")
-    ctl.sync_url(steps, seed)
-    code = encode_url(steps, seed)
     with right:
+        with st.container(horizontal=True, vertical_alignment="bottom"):
+            st.number_input("Seed", 0, MAX_SEED, key=state.TF_SEED, width=240,
+                            help="One torch.manual_seed(seed) before the whole pipeline, as the exported code does.")
+            st.button("Resample (new seed)", on_click=ctl.on_resample, key="tf_resample", icon=":material/casino:")
+        seed = int(st.session_state[state.TF_SEED])
+        ctl.sync_url(steps, seed)
+        code = encode_url(steps, seed)
         tabs = st.tabs(TABS, key=state.TF_TAB, on_change="rerun")
         with tabs[0]:
             if tabs[0].open:

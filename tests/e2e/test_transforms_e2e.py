@@ -1,0 +1,184 @@
+"""Transforms page in headless chromium: build a 4-step pipeline, resample, download the code (and run it),
+load pipeline files, share the link, and look at it in normal and projector mode."""
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+import torch
+
+from models.images import load_sample
+from models.pipeline import run_stages, to_pil
+from models.pipeline_io import decode_url
+from tests.conftest import shot
+from tests.support.browser import goto, no_exceptions, wait_idle
+from tests.support.server import ROOT
+
+pytestmark = pytest.mark.e2e
+
+MAIN = '[data-testid="stMain"]'
+
+
+def choose(page, key: str, option: str) -> None:
+    box = page.locator(f".st-key-{key} input[role=combobox]")
+    box.click()
+    box.fill(option)
+    page.locator("[role=option]", has_text=re.compile(f"^{re.escape(option)}$")).click()
+    wait_idle(page)
+
+
+def click(page, key: str) -> None:
+    page.locator(f".st-key-{key} button").first.click()
+    wait_idle(page)
+
+
+def watch_failures(page) -> list[str]:
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+    return failed
+
+
+def assert_no_errors(page, failed: list[str]) -> None:
+    """No failed request and no console error, except Streamlit's own probe of /<page>/_stcore/health and
+    /<page>/_stcore/host-config when a page URL is opened directly (it then retries at the root)."""
+    probes = [u for u in failed if u.endswith(("/_stcore/health", "/_stcore/host-config"))]
+    assert [u for u in failed if u not in probes] == []
+    others = [e for e in page.console_errors if "404" not in e]
+    assert others == [] and len(page.console_errors) - len(others) <= len(probes), page.console_errors
+
+
+def images_loaded(page, at_least: int) -> None:
+    page.wait_for_function(
+        "n => { const imgs = [...document.querySelectorAll('[data-testid=stMain] img')];"
+        " return imgs.length >= n && imgs.every(i => i.complete && i.naturalWidth > 0); }", arg=at_least)
+
+
+def wait_until(page, condition, timeout_ms: int = 20_000) -> None:
+    for _ in range(timeout_ms // 100):
+        if condition():
+            return
+        page.wait_for_timeout(100)
+    assert condition()
+
+
+def step_titles(page) -> list[str]:
+    return [t.split(". ", 1)[1].replace(" · off", "") for t in
+            page.locator(".st-key-tf_editor [data-testid='stMarkdownContainer'] strong").all_inner_texts()
+            if ". " in t]
+
+
+def build_four_steps(page) -> None:
+    click(page, "tf_clear")
+    page.locator(MAIN).get_by_text("The pipeline is empty").wait_for()
+    names = ["Resize", "RandomRotation", "ToImage", "ToDtype"]
+    for k, name in enumerate(names):
+        choose(page, "tf_add", name)
+        click(page, "tf_add_btn")
+        wait_until(page, lambda k=k: len(step_titles(page)) == k + 1)
+    assert step_titles(page) == names
+
+
+def test_build_resample_and_download_code(page, live_server, tmp_path):
+    failed = watch_failures(page)
+    goto(page, live_server, "transforms")
+    no_exceptions(page)
+    build_four_steps(page)
+    size = page.locator(".st-key-tf_step_s7_size input")  # ids s0..s5 were the default preset, s6 = Resize
+    if not size.count():
+        size = page.locator("[class*='st-key-tf_step_'][class*='_size'] input").first
+    size.fill("128")
+    size.press("Enter")
+    wait_idle(page)
+    main = page.locator(MAIN)
+    main.get_by_text("shape (3, 128, 128) (C, H, W)").first.wait_for()
+    drew_before = main.get_by_text("drew: angle").first.inner_text()
+    seed_before = page.locator(".st-key-tf_seed input").input_value()
+    click(page, "tf_resample")
+    page.wait_for_function(
+        f"() => document.querySelector('.st-key-tf_seed input').value !== '{seed_before}'")
+    wait_idle(page)
+    seed = int(page.locator(".st-key-tf_seed input").input_value())
+    main.get_by_text("drew: angle").first.wait_for()
+    images_loaded(page, 5)
+    assert main.get_by_text("drew: angle").first.inner_text() != drew_before or seed == int(seed_before)
+    shot(page, "transforms_four_steps")
+
+    page.get_by_role("tab", name="Random outcomes").click()
+    wait_idle(page)
+    main.get_by_text(f"seed {seed + 11}", exact=True).wait_for()
+    assert main.get_by_text("RandomRotation:").count() == 12
+    images_loaded(page, 12)
+    shot(page, "transforms_random_grid")
+
+    page.get_by_role("tab", name="Export & share").click()
+    wait_idle(page)
+    with page.expect_download() as info:
+        page.locator(".st-key-tf_dl_code button").click()
+    code = open(info.value.path()).read()
+    assert "v2.Resize(size=128" in code and "v2.RandomRotation(degrees=30.0" in code
+    assert "v2.ToDtype(dtype=torch.float32, scale=True)" in code and f"SEED = {seed}" in code
+    assert "assets/samples/astronaut.jpg" in code
+    script = tmp_path / "pipeline.py"
+    script.write_text(code + f'\ntorch.save(out.as_subclass(torch.Tensor), r"{tmp_path / "out.pt"}")\n')
+    done = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    steps, url_seed = decode_url(page.url.split("tf=")[1].split("&")[0])
+    assert url_seed == seed
+    shown = run_stages(steps, to_pil(load_sample("astronaut").rgb), seed).output
+    assert torch.equal(torch.load(tmp_path / "out.pt"), shown.as_subclass(torch.Tensor))
+    no_exceptions(page)
+    assert_no_errors(page, failed)
+
+
+def test_pipeline_files_and_shared_link(page, live_server, tmp_path):
+    goto(page, live_server, "transforms")
+    page.get_by_role("tab", name="Export & share").click()
+    wait_idle(page)
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"format": "convlab-transform-pipeline", "version": 1,
+                               "steps": [{"transform": "RandomSolarize"}]}))
+    page.locator(".st-key-tf_import input[type=file]").set_input_files(str(bad))
+    wait_idle(page)
+    page.locator(MAIN).get_by_text("unknown transform 'RandomSolarize'").wait_for()
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps({"format": "convlab-transform-pipeline", "version": 1, "seed": 5, "steps": [
+        {"transform": "Grayscale", "params": {"num_output_channels": 1}},
+        {"transform": "ToImage"}, {"transform": "ToDtype"}, {"transform": "Normalize"}]}))
+    page.locator(".st-key-tf_import input[type=file]").set_input_files(str(good))
+    wait_idle(page)
+    page.locator(MAIN).get_by_text("Loaded good.json").wait_for()
+    assert step_titles(page) == ["Grayscale", "ToImage", "ToDtype", "Normalize"]
+    page.get_by_role("tab", name="Stages").click()
+    wait_idle(page)
+    page.locator(MAIN).get_by_text("Step 4 (Normalize) cannot run here").wait_for()
+    shot(page, "transforms_impossible_step")
+    link = page.url
+    other = page.context.new_page()
+    goto(other, link.split("/transforms")[0], "transforms", link.split("?", 1)[1])
+    assert step_titles(other) == ["Grayscale", "ToImage", "ToDtype", "Normalize"]
+    assert other.locator(".st-key-tf_seed input").input_value() == "5"
+    other.close()
+
+
+def test_dataloader_and_projector_screenshots(page, live_server):
+    failed = watch_failures(page)
+    goto(page, live_server, "transforms", query="projector=1")
+    no_exceptions(page)
+    shot(page, "transforms_projector")
+    choose(page, "tf_preset", "MNIST training augmentation")
+    click(page, "tf_load_preset")
+    page.get_by_role("tab", name="Dataset & DataLoader").click()
+    wait_idle(page)
+    main = page.locator(MAIN)
+    main.get_by_text("Epoch 1, iteration 1 of 5").wait_for()
+    click(page, "tf_ds_next")
+    main.get_by_text("Epoch 1, iteration 2 of 5").wait_for()
+    shot(page, "transforms_dataloader_projector")
+    goto(page, live_server, "transforms")
+    page.get_by_role("tab", name="Dataset & DataLoader").click()
+    wait_idle(page)
+    shot(page, "transforms_dataloader_normal")
+    no_exceptions(page)
+    assert_no_errors(page, failed)
