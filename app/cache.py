@@ -54,6 +54,15 @@ def digit_test_predictions(_model, model_id: str):
     return predict_all(_model, digit_test_sample().images)
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def kernel_picture(weights_bytes: bytes, _weights):
+    """(PNG data URL, (height, width)) of a conv layer's kernel mosaic; keyed by the weights' bytes."""
+    from components.feature_maps import kernel_mosaic, png_data_url
+
+    rgb = kernel_mosaic(_weights)
+    return png_data_url(rgb), rgb.shape[:2]
+
+
 # --- Kernels page (issue 4) ---
 @st.cache_data(max_entries=48, show_spinner=False)
 def kernel_output(image_id: str, _image, kernel_bytes: bytes, size: int, settings):
@@ -131,16 +140,6 @@ def anatomy_torchinfo(spec: tuple, input_shape: tuple):
     from models.architecture import torchinfo_rows
 
     return torchinfo_rows(list(spec), input_shape)
-
-
-# --- Draw a digit page (issue 7), continued ---
-@st.cache_data(max_entries=16, show_spinner=False)
-def kernel_picture(weights_bytes: bytes, _weights):
-    """(PNG data URL, (height, width)) of a conv layer's kernel mosaic; keyed by the weights' bytes."""
-    from components.feature_maps import kernel_mosaic, png_data_url
-
-    rgb = kernel_mosaic(_weights)
-    return png_data_url(rgb), rgb.shape[:2]
 
 
 # --- Pooling page (issue 5) ---

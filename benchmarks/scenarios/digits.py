@@ -81,6 +81,24 @@ def _updates_per_second(page, i: int) -> float:
     return len(seen) / elapsed
 
 
+def _replay_accuracy(page, i: int, n: int = 60) -> float:
+    """Percent of n shipped MNIST test digits (6 per class), traced along their skeletons and drawn
+    with the mouse, that the page labels correctly."""
+    import numpy as np
+
+    from models.digit_gallery import load_test_sample
+    from tests.e2e.digits_support import trace_strokes
+
+    sample = load_test_sample()
+    picks = np.concatenate([np.flatnonzero(sample.labels == c)[:n // 10] for c in range(10)])
+    right = 0
+    for k in picks:
+        click_tool(page, "clear")
+        draw(page, trace_strokes(sample.images[k]), steps=2)
+        right += wait_settled(page)["label"] == str(sample.labels[k])
+    return 100.0 * right / len(picks)
+
+
 SCENARIOS = [
     Scenario("digits: pen-up to prediction + all maps", "digits", _pen_up_to_all_maps, budget_ms=150,
              setup=_setup, issue=7, repeats=15,
@@ -92,4 +110,7 @@ SCENARIOS = [
     Scenario("digits: updates per second while drawing", "digits", _updates_per_second, budget_ms=4,
              setup=_setup, issue=7, repeats=5, metric="rate",
              notes="distinct predictions displayed during a continuous 2 s stroke"),
+    Scenario("digits: traced MNIST replay accuracy (%)", "digits", _replay_accuracy, budget_ms=97, setup=_setup,
+             issue=7, repeats=1, metric="rate",
+             notes="60 test digits (6 per class) traced along their skeletons and drawn with the mouse"),
 ]
