@@ -169,8 +169,14 @@ def pool_gradient(x_key: bytes, shape: tuple, spec, cell):
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def pool_image_levels(image_id: str, _rgb, levels: int, kernel: int, variant: str, amount: float):
-    """(input used, [Level...]) for the real-image view; the image is brought to at most 512 px first."""
-    from models.pool_images import fit_side, make_variant, pool_levels
+    """[(kind, level, (h, w), contrast, png bytes)] for the real-image view: the input, then max and mean
+    at each level. The image is brought to at most 512 px first. PoolImageError propagates."""
+    from components.pooling_images import png
+    from models.pool_images import contrast, fit_side, make_variant, pool_levels
 
     source = make_variant(fit_side(_rgb), variant, amount)
-    return source, pool_levels(source, levels, kernel)
+    shown = [("input", 0, source.shape[:2], contrast(source), png(source))]
+    for level in pool_levels(source, levels, kernel)[1:]:
+        shown += [(kind, level.index, level.size, contrast(img), png(img))
+                  for kind, img in (("max", level.max), ("mean", level.mean))]
+    return shown

@@ -65,13 +65,18 @@ def read_grid() -> np.ndarray | None:
         return None
 
 
-def read_spec() -> PoolSpec | None:
+def read_spec(projector: bool) -> PoolSpec | None:
     """The pooling settings, or None after an on-page message saying what is wrong."""
     st.markdown("**Classic pictures** (one click sets kernel and stride):")
-    cols = st.columns(len(PRESETS))
+    per_row = 2 if projector else len(PRESETS)  # projector type is big: two buttons per row
+    cols = [c for _ in range(len(PRESETS) // per_row) for c in st.columns(per_row)]
     for i, (label, k, s) in enumerate(PRESETS):
         cols[i].button(label, key=f"{state.POOL_PRESET}_{i}", on_click=_apply_preset, args=(k, s), width="stretch")
-    a, b, c = st.columns([3, 2, 2])
+    if projector:
+        a = st.container()
+        b, c = st.columns(2)
+    else:
+        a, b, c = st.columns([3, 2, 2])
     mode = a.segmented_control("Pooling type", MODES, format_func=MODE_LABELS.get, key=state.POOL_MODE) or "max"
     p = 2.0
     if mode == "lp":

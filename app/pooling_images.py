@@ -5,8 +5,8 @@ import streamlit as st
 from app import cache, state
 from app.inputs import choose_image
 from components.layout import explain
-from components.pooling_images import level_image
-from models.pool_images import MAX_LEVELS, VARIANT_LABELS, VARIANTS, PoolImageError, contrast
+from components.pooling_images import CONTAINER_KEY, level_image, pixelated_css
+from models.pool_images import MAX_LEVELS, VARIANT_LABELS, VARIANTS, PoolImageError
 
 RULE_OF_THUMB = (
     "**Rule of thumb.** Max pooling keeps the strongest response in each window, so sharp, bright features "
@@ -37,31 +37,27 @@ def real_images(projector: bool) -> None:
     rgb = image.rgb if image is not None else None
     image_id = f"{image.name}-{rgb.shape}-{float(rgb[::7, ::7].sum()):.6f}" if image is not None else "none"
     try:
-        source, stack = cache.pool_image_levels(image_id, rgb if rgb is not None else _blank(), levels, kernel,
-                                                variant, amount)
+        shown = cache.pool_image_levels(image_id, rgb if rgb is not None else _blank(), levels, kernel, variant, amount)
     except PoolImageError as exc:
         st.error(str(exc))
         return
-    h, w = source.shape[:2]
+    _, _, (h, w), input_contrast, input_png = shown[0]
     st.markdown(f"Input **{w}x{h}** ({VARIANT_LABELS[variant].lower()}); each level pools with a {kernel}x{kernel} "
                 f"window and stride {kernel}. Contrast is the standard deviation of the pixel values.")
-    if projector:  # one row per level, max and mean side by side, big enough for the back row
-        level_image(source, f"Input {w}x{h} · contrast {contrast(source):.3f}")
-        for level in stack[1:]:
-            (lh, lw), (left, right) = level.size, st.columns(2)
-            with left:
-                level_image(level.max, f"Max, level {level.index}: {lw}x{lh} · contrast {contrast(level.max):.3f}")
-            with right:
-                level_image(level.mean, f"Mean, level {level.index}: {lw}x{lh} · contrast {contrast(level.mean):.3f}")
-        return
-    cols = st.columns(1 + levels)
-    with cols[0]:
-        level_image(source, f"Input {w}x{h} · contrast {contrast(source):.3f}")
-    for level, col in zip(stack[1:], cols[1:], strict=True):
-        lh, lw = level.size
-        with col:
-            level_image(level.max, f"Max, level {level.index}: {lw}x{lh} · contrast {contrast(level.max):.3f}")
-            level_image(level.mean, f"Mean, level {level.index}: {lw}x{lh} · contrast {contrast(level.mean):.3f}")
+    pixelated_css()
+    with st.container(key=CONTAINER_KEY):
+        if projector:  # one row per level, max and mean side by side, big enough for the back row
+            level_image(input_png, f"Input {w}x{h} · contrast {input_contrast:.3f}")
+            rows = [st.columns(2) for _ in range(levels)]
+            cells = [c for row in rows for c in row]
+        else:
+            cols = st.columns(1 + levels)
+            with cols[0]:
+                level_image(input_png, f"Input {w}x{h} · contrast {input_contrast:.3f}")
+            cells = [c for col in cols[1:] for c in (col, col)]
+        for cell, (kind, index, (lh, lw), value, data) in zip(cells, shown[1:], strict=True):
+            with cell:
+                level_image(data, f"{kind.capitalize()}, level {index}: {lw}x{lh} · contrast {value:.3f}")
 
 
 def _blank():

@@ -111,7 +111,7 @@ def coverage_legend(projector: bool) -> str:
         items.append(f'<span style="display:inline-flex;align-items:center;margin:0 1.4em .3em 0">'
                      f'<span data-legend="{label}" style="display:inline-block;min-width:2.2em;height:1.8em;'
                      f'line-height:1.8em;text-align:center;font-weight:800;border:2px solid #000;background:{color};'
-                     f'{hatch}color:{ink};margin-right:.45em">{label}</span>{meaning}</span>')
+                     f'{hatch}color:{ink};text-shadow:0 0 3px #000,0 0 2px #000;margin-right:.45em">{label}</span>{meaning}</span>')
     return f'<div data-testid="pool-coverage-legend" style="font-size:{size};font-weight:600">{"".join(items)}</div>'
 
 

@@ -104,11 +104,13 @@ def render(grid: Grid, testid: str, projector: bool, max_cell_px: int | None = N
             if grid.hatch is not None and grid.hatch[r, c]:
                 out.append(f'<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" fill="url(#{uid})" opacity="0.55"/>')
             ink = ink_for(fill)
-            weight = "700" if projector else "600"
+            hatched = grid.hatch is not None and grid.hatch[r, c]
+            halo_ink = "#ffffff" if ink == "#000000" else "#000000"
+            halo_w = (5 if projector else 4) if hatched else (0.6 if projector else 0.3)  # readable over hatching
             out.append(f'<text x="{x + CELL / 2}" y="{y + CELL / 2}" font-size="{_font(text, base)}" '
-                       f'font-weight="{weight}" fill="{ink}" text-anchor="middle" dominant-baseline="central" '
-                       f'paint-order="stroke" stroke="{"#ffffff" if ink == "#000000" else "#000000"}" '
-                       f'stroke-width="{0.6 if projector else 0.3}">{escape(text)}</text>')
+                       f'font-weight="{"700" if projector else "600"}" fill="{ink}" text-anchor="middle" '
+                       f'dominant-baseline="central" paint-order="stroke" stroke="{halo_ink}" '
+                       f'stroke-width="{halo_w}" stroke-linejoin="round">{escape(text)}</text>')
     out.append(_marks(grid.taps, grid.boxes, grid.rings, xy, halo, inner))
     if grid.frames:  # pure CSS animation: no server round trip per frame, so no flicker and a steady rate
         n, cls = len(grid.frames), f"{testid}-f"

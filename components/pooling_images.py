@@ -1,27 +1,31 @@
-"""Display helpers for pooled images: blocky upscaling so each pooled pixel stays visible."""
+"""Pooled images for the page: small PNGs shown large with crisp (pixelated) upscaling in the browser."""
+
+import io
 
 import numpy as np
 import streamlit as st
+from PIL import Image
 
-DISPLAY = 256  # px: every level is shown at this size so sizes compare by pixel blockiness
+DISPLAY = 256  # px: every level is shown at this size, so coarser levels look blockier
+CONTAINER_KEY = "pool-levels"  # st.container key; CSS below makes its images pixelated
 
 
-def to_display(img: np.ndarray, side: int = DISPLAY) -> np.ndarray:
-    """(h, w[, 3]) float in [0, 1] -> uint8 at about `side` px on the longer side.
+def png(img: np.ndarray, side: int = DISPLAY) -> bytes:
+    """(h, w[, 3]) float in [0, 1] -> PNG bytes at its own resolution (evenly subsampled if above `side`).
 
-    Upscales by whole-number pixel repetition (nearest neighbour, crisp blocks); larger images are
-    subsampled evenly. No smoothing, so what you see is what the pooling produced.
-    """
+    No upscaling here: the browser enlarges with image-rendering: pixelated, so each pooled pixel shows as
+    a crisp block and the PNGs stay small and fast to encode (compress level 1)."""
     h, w = img.shape[:2]
-    rep = max(1, side // max(h, w))
-    arr = np.clip(img, 0.0, 1.0)
-    if rep > 1:
-        arr = arr.repeat(rep, axis=0).repeat(rep, axis=1)
-    elif max(h, w) > side:
-        step = int(np.ceil(max(h, w) / side))
-        arr = arr[::step, ::step]
-    return (arr * 255 + 0.5).astype(np.uint8)
+    step = int(np.ceil(max(h, w) / side))
+    arr = (np.clip(img[::step, ::step], 0.0, 1.0) * 255 + 0.5).astype(np.uint8)
+    buf = io.BytesIO()
+    Image.fromarray(arr).save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()
 
 
-def level_image(img: np.ndarray, caption: str) -> None:
-    st.image(to_display(img), caption=caption, output_format="PNG", width=DISPLAY)
+def pixelated_css() -> None:
+    st.html(f"<style>.st-key-{CONTAINER_KEY} img {{ image-rendering: pixelated; }}</style>")
+
+
+def level_image(data: bytes, caption: str) -> None:
+    st.image(data, caption=caption, width=DISPLAY)

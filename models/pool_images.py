@@ -36,7 +36,8 @@ class Level:
 
 def _to_tensor(img: np.ndarray) -> torch.Tensor:
     arr = img if img.ndim == 3 else img[..., None]
-    return torch.from_numpy(np.ascontiguousarray(arr, dtype=np.float32)).permute(2, 0, 1)[None]
+    # contiguous NCHW: torch's pooling is 5-10x slower on the channels-last view permute() gives
+    return torch.from_numpy(np.ascontiguousarray(arr, dtype=np.float32)).permute(2, 0, 1).contiguous()[None]
 
 
 def _to_array(t: torch.Tensor, gray: bool) -> np.ndarray:

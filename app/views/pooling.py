@@ -31,7 +31,7 @@ explain("How to use this page: pick a grid, then change the kernel and stride (o
 def grid_demo() -> None:
     st.header("The grid demo")
     x = read_grid()
-    spec = read_spec()
+    spec = read_spec(projector)
     if x is None:
         return
     try:
