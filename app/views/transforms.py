@@ -2,6 +2,7 @@
 code, and feed a DataLoader. Logic lives in models/pipeline*.py; widgets in components/."""
 
 import hashlib
+import time
 
 import streamlit as st
 
@@ -48,6 +49,7 @@ code_line = image_line(sample_file or loaded.name, sample_file is not None, load
 
 @st.fragment
 def workbench() -> None:
+    started = time.perf_counter(), time.thread_time()
     ctl.show_notice()
     steps = st.session_state[state.TF_STEPS]
     left, right = (st.container(), st.container()) if projector else st.columns([1, 2])
@@ -56,7 +58,9 @@ def workbench() -> None:
         with st.container(height=720 if not projector else 560, key="tf_editor"):
             render_steps(steps, state.TF_STEP_PREFIX, projector, 4 if projector else 2)
         c = st.columns([3, 2], vertical_alignment="bottom")
-        c[0].selectbox("Add a step", catalogue_names(), key=state.TF_ADD)
+        c[0].selectbox("Add a step", catalogue_names(), key=state.TF_ADD,
+                       help="Lambda steps come from a fixed menu (invert, threshold, gamma, add noise): "
+                            "ConvLab never runs code typed into the page.")
         c[1].button("Add", on_click=ctl.on_add, key="tf_add_btn", icon=":material/add:", type="primary")
     with right:
         with st.container(horizontal=True, vertical_alignment="bottom"):
@@ -84,6 +88,7 @@ def workbench() -> None:
         with tabs[3]:
             if tabs[3].open:
                 render_dataset(steps, projector, ctl.on_mnist_preset)
+    ctl.done_marker(started)
 
 
 workbench()
