@@ -47,17 +47,17 @@ def real_images(projector: bool) -> None:
     pixelated_css()
     with st.container(key=CONTAINER_KEY):
         if projector:  # one row per level, max and mean side by side, big enough for the back row
-            level_image(input_png, f"Input {w}x{h} · contrast {input_contrast:.3f}")
+            level_image(input_png, f"Input {w}x{h} · contrast {input_contrast:.3f}", projector)
             rows = [st.columns(2) for _ in range(levels)]
             cells = [c for row in rows for c in row]
         else:
             cols = st.columns(1 + levels)
             with cols[0]:
-                level_image(input_png, f"Input {w}x{h} · contrast {input_contrast:.3f}")
+                level_image(input_png, f"Input {w}x{h} · contrast {input_contrast:.3f}", projector)
             cells = [c for col in cols[1:] for c in (col, col)]
         for cell, (kind, index, (lh, lw), value, data) in zip(cells, shown[1:], strict=True):
             with cell:
-                level_image(data, f"{kind.capitalize()}, level {index}: {lw}x{lh} · contrast {value:.3f}")
+                level_image(data, f"{kind.capitalize()}, level {index}: {lw}x{lh} · contrast {value:.3f}", projector)
 
 
 def _blank():

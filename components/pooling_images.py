@@ -27,5 +27,5 @@ def pixelated_css() -> None:
     st.html(f"<style>.st-key-{CONTAINER_KEY} img {{ image-rendering: pixelated; }}</style>")
 
 
-def level_image(data: bytes, caption: str) -> None:
-    st.image(data, caption=caption, width=DISPLAY)
+def level_image(data: bytes, caption: str, projector: bool = False) -> None:
+    st.image(data, caption=caption, width=420 if projector else DISPLAY)
