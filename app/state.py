@@ -123,7 +123,7 @@ TF_DS_SHUFFLE = "tf_ds_shuffle"  # bool
 TF_DS_DROP = "tf_ds_drop"  # bool: drop_last
 TF_DS_SEED = "tf_ds_seed"  # int: DataLoader seed
 TF_DS_WALKER = "tf_ds_walker"  # (signature, models.digit_dataset.EpochWalker, last Batch | None)
-KERN_TEXT_ERROR = "kern_text_error"  # str | None: why the typed kernel text could not be read
+TF_RUNS = "tf_runs"  # int: workbench runs so far (the benchmark waits for the next one)
 
 # --- Pooling page (issue 5) ---
 POOL_SOURCE = "pool_source"  # str: models.grid_sources.SOURCES
