@@ -1,10 +1,21 @@
 """Figures for the Anatomy page: resolution and feature maps vs depth, training curves, kernel evolution."""
 
+import base64
+import io
+
 import numpy as np
 import plotly.graph_objects as go
+from PIL import Image
 from plotly.subplots import make_subplots
 
 from components.theme import CATEGORICAL, DIVERGING_LUT, colorize, style_figure
+
+
+def png_data_uri(rgb: np.ndarray) -> str:
+    """(H, W, 3) uint8 -> "data:image/png;base64,..." for go.Image(source=...)."""
+    buffer = io.BytesIO()
+    Image.fromarray(rgb).save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def depth_figure(labels: list[str], resolution: list[int], maps: list[int], projector: bool) -> go.Figure:
@@ -27,25 +38,29 @@ def depth_figure(labels: list[str], resolution: list[int], maps: list[int], proj
 def curves_figure(train: list[tuple], heldout: list[tuple], epoch_marks: list[int], projector: bool) -> go.Figure:
     """Loss (left) and accuracy (right) against iteration; train and held-out lines; dotted epoch ends.
 
-    train/heldout: [(iteration, loss, accuracy)].
+    train/heldout: [(iteration, loss, accuracy)]. Built from plain dicts (no make_subplots/add_vline):
+    it is redrawn every poll while training, so it must stay cheap.
     """
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("Loss (lower is better)", "Accuracy (higher is better)"))
+    traces = []
     for points, name, color, dash in ((train, "train (recent batches)", CATEGORICAL[0], "solid"),
                                       (heldout, "held-out test digits", CATEGORICAL[3], "dash")):
         its = [p[0] for p in points]
         mode = "lines+markers" if len(points) < 3 else "lines"
-        fig.add_trace(go.Scatter(x=its, y=[p[1] for p in points], name=name, mode=mode, line_color=color,
-                                 line_dash=dash, legendgroup=name), row=1, col=1)
-        fig.add_trace(go.Scatter(x=its, y=[p[2] for p in points], name=name, mode=mode, line_color=color,
-                                 line_dash=dash, legendgroup=name, showlegend=False), row=1, col=2)
-    for it in epoch_marks:
-        for col in (1, 2):
-            fig.add_vline(x=it, line_dash="dot", line_color="#777777", row=1, col=col)
-    fig.update_xaxes(title_text="iteration (one batch)", rangemode="tozero")
-    fig.update_yaxes(rangemode="tozero", row=1, col=1)
-    fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=2)
-    fig.update_layout(height=380 if projector else 320, legend=dict(orientation="h", y=-0.25, x=0),
-                      margin=dict(t=40))
+        common = dict(x=its, mode=mode, line=dict(color=color, dash=dash), legendgroup=name, name=name)
+        traces.append(go.Scatter(y=[p[1] for p in points], **common))
+        traces.append(go.Scatter(y=[p[2] for p in points], xaxis="x2", yaxis="y2", showlegend=False, **common))
+    marks = [dict(type="line", x0=it, x1=it, y0=0, y1=1, xref=xref, yref=f"{yref} domain",
+                  line=dict(dash="dot", color="#777777", width=1))
+             for it in epoch_marks for xref, yref in (("x", "y"), ("x2", "y2"))]
+    titles = [dict(text=text, x=x, y=1.0, xref="paper", yref="paper", xanchor="center", yanchor="bottom",
+                   showarrow=False) for text, x in (("Loss (lower is better)", 0.225),
+                                                     ("Accuracy (higher is better)", 0.775))]
+    axis = dict(title_text="iteration (one batch)", rangemode="tozero")
+    fig = go.Figure(traces, layout=dict(
+        xaxis=dict(domain=[0, 0.45], **axis), xaxis2=dict(domain=[0.55, 1], anchor="y2", **axis),
+        yaxis=dict(rangemode="tozero"), yaxis2=dict(anchor="x2", range=[0, 1.02], tickformat=".0%"),
+        shapes=marks, annotations=titles, height=380 if projector else 320,
+        legend=dict(orientation="h", y=-0.25, x=0), margin=dict(t=40)))
     return style_figure(fig, projector)
 
 
@@ -66,7 +81,7 @@ def kernel_grid_figure(snapshots: list[tuple[int, np.ndarray]], projector: bool,
             big = np.kron(weights[c], np.ones((cell, cell)))
             y, x = r * (size + gap), c * (size + gap)
             mosaic[y:y + big.shape[0], x:x + big.shape[1]] = colorize(big, DIVERGING_LUT, -scale, scale)
-    fig = go.Figure(go.Image(z=mosaic, hoverinfo="skip"))
+    fig = go.Figure(go.Image(source=png_data_uri(mosaic), hoverinfo="skip"))  # PNG: a few kB per poll
     fig.update_yaxes(tickvals=[r * (size + gap) + size / 2 for r in range(len(snapshots))],
                      ticktext=[f"iteration {it}" for it, _ in snapshots], showgrid=False)
     fig.update_xaxes(tickvals=[c * (size + gap) + size / 2 for c in range(maps)],

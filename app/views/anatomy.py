@@ -13,7 +13,7 @@ from models import data
 from models import live_training as lt
 from models.mnist_cnn import MnistCNN
 
-POLL_SECONDS = 0.5
+POLL_SECONDS = 1.0
 DEFAULT_SPEC = (arch.PRESETS[arch.DEFAULT_PRESET], (1, 28, 28))
 projector = state.projector_on()
 st.title("Anatomy & training")
