@@ -64,15 +64,20 @@ def kernel_picture(weights_bytes: bytes, _weights):
 
 
 # --- Kernels page (issue 4) ---
-@st.cache_data(max_entries=48, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def kernel_output(image_id: str, _image, kernel_bytes: bytes, size: int, settings):
-    """models.convolution.convolve for one (image, kernel, settings); `_image` is identified by image_id."""
+    """models.convolution.convolve for one (image, kernel, settings); `_image` is identified by image_id.
+
+    A resource (no pickled copy per hit): the array is shared, so it is returned read-only.
+    """
     import numpy as np
 
     from models.convolution import convolve
 
     kernel = np.frombuffer(kernel_bytes, dtype=np.float64).reshape(size, size)
-    return convolve(_image, kernel, settings)
+    out = convolve(_image, kernel, settings)
+    out.flags.writeable = False
+    return out
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

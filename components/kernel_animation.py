@@ -40,20 +40,21 @@ def _body(plane: np.ndarray, projector: bool, playing: bool) -> None:
     ss[state.KERN_ANIM_STEP] = min(int(ss.get(state.KERN_ANIM_STEP, 0)), n - 1)
     if playing:
         ss[state.KERN_ANIM_STEP] = (ss[state.KERN_ANIM_STEP] + 1) % n
-    b = st.columns([1, 1, 1, 1, 2, 4])
+    b = st.columns([1, 1, 1, 1, 1.2])
     b[0].button("First", icon=":material/first_page:", on_click=_step, args=(0, n, 0), key="kern_anim_first")
     b[1].button("Back", icon=":material/chevron_left:", on_click=_step, args=(-1, n), key="kern_anim_back")
     b[2].button("Next", icon=":material/chevron_right:", on_click=_step, args=(1, n), key="kern_anim_next")
     b[3].button("Last", icon=":material/last_page:", on_click=_step, args=(0, n, n - 1), key="kern_anim_last")
     if b[4].toggle("Play", key=state.KERN_ANIM_PLAY) != playing:
         st.rerun(scope="app")
-    i = b[5].slider("Step", 0, n - 1, key=state.KERN_ANIM_STEP) if n > 1 else 0
+    i = st.slider("Step", 0, n - 1, key=state.KERN_ANIM_STEP) if n > 1 else 0
     s = steps[i]
     grid = out.reshape(-1, sum(1 for t in steps if t.row == 0))  # (Ho, Wo)
     pad = settings.pad(kernel.shape[0])
     st.plotly_chart(sliding_figure(padded(crop, kernel.shape[0], settings), pad, grid, i, s.top, s.left, s.span,
                                    projector), key="kern_anim_fig")
-    terms = " + ".join(f"{p:.2f}×{wt:.3g}" for p, wt in zip(s.patch.ravel(), s.weights.ravel(), strict=True))
+    terms = " + ".join(f"{p:.2f}×{wt:.3g}" for p, wt in zip(s.patch.ravel()[:9], s.weights.ravel()[:9], strict=True))
+    terms += " + …" if s.patch.size > 9 else ""
     st.markdown(f"Step {i + 1} of {n}: output ({s.row}, {s.col}) = {terms} + bias {s.bias:.3g} = **{s.value:.4f}**")
     st.caption(f"Stride {settings.stride}, dilation {settings.dilation}, {settings.padding} padding: the window's "
                f"top-left moves {settings.stride} cell(s) per step; cells outside the crop are padding.")

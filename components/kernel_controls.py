@@ -11,9 +11,9 @@ VIEW_LABELS = {"clipped": "clipped to 0..1", "absolute": "absolute value", "stre
                "diverging": "diverging colours (signed)"}
 
 
-def conv_controls(gradient_pair: bool) -> dict:
-    """Render the controls; return their values as a dict of plain values."""
-    c1, c2 = st.columns(2)
+def conv_controls(gradient_pair: bool, projector: bool) -> dict:
+    """Render the controls; return their values as a dict of plain values. One column on a projector."""
+    c1, c2 = (st.container(), st.container()) if projector else st.columns(2)
     with c1:
         st.toggle("Normalise to sum 1", key=state.KERN_NORMALISE,
                   help="Divide every weight by their sum, so flat areas keep their brightness.")
@@ -23,8 +23,8 @@ def conv_controls(gradient_pair: bool) -> dict:
                      help="'same' paddings add d·(k−1)/2 pixels on every side so a stride-1 output keeps the "
                           "input's size; they differ in what they invent beyond the border.")
     with c2:
-        st.segmented_control("Stride", STRIDES, key=state.KERN_STRIDE, help="Step between kernel positions.")
-        st.segmented_control("Dilation", DILATIONS, key=state.KERN_DILATION,
+        st.segmented_control("Stride", STRIDES, key=state.KERN_STRIDE, required=True, wrap=True, help="Step between kernel positions.")
+        st.segmented_control("Dilation", DILATIONS, key=state.KERN_DILATION, required=True, wrap=True,
                              help="Gap between the kernel's taps: dilation 2 spreads a 3×3 over 5×5 pixels.")
         st.toggle("True convolution (flip the kernel)", key=state.KERN_FLIP,
                   help="Off: cross-correlation, which is what nn.Conv2d computes and deep learning calls "

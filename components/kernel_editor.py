@@ -69,6 +69,7 @@ def _preset_controls(options: list[str], learned) -> str:
                           help="Start from a textbook kernel, then edit any cell.")
     sized = is_sized(preset)
     st.segmented_control("Kernel size", SIZES, key=state.KERN_SIZE, format_func=lambda s: f"{s}×{s}",
+                         required=True, wrap=True,
                          disabled=not sized, on_change=_reset_bias, args=(learned,),
                          help="Odd sizes only: an odd kernel has an exact centre pixel, so the output pixel "
                               "sits right under it and the image does not shift.")

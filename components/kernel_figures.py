@@ -6,15 +6,19 @@ from plotly.subplots import make_subplots
 
 from components.theme import CATEGORICAL, DIVERGING_SCALE, SEQUENTIAL_SCALE, font_size, style_figure
 
+TEXT_SIZES = {1: 20, 3: 18, 5: 15, 7: 12, 9: 10, 11: 9}  # cell labels by grid size (px)
+
 
 def _fmt(values: np.ndarray) -> str:
-    return "%{z:.2f}" if values.size > 49 else "%{z:.3g}"
+    return "%{z:.2f}" if values.size > 25 else "%{z:.3g}"
 
 
 def _grid_axes(fig: go.Figure, rows: int, cols: int) -> None:
-    fig.update_xaxes(showgrid=False, zeroline=False, tickmode="linear", dtick=1 if cols <= 12 else 4)
+    """Square cells, row 0 on top; the plot shrinks (constrain=domain) rather than padding the axis ranges."""
+    fig.update_xaxes(showgrid=False, zeroline=False, tickmode="linear", dtick=1 if cols <= 12 else 4,
+                     constrain="domain")
     fig.update_yaxes(showgrid=False, zeroline=False, autorange="reversed", tickmode="linear",
-                     dtick=1 if rows <= 12 else 4, scaleanchor="x")
+                     dtick=1 if rows <= 12 else 4, scaleanchor="x", constrain="domain")
 
 
 def _heat(values: np.ndarray, signed: bool, showscale: bool = True, text: bool = True, name: str = "",
@@ -24,7 +28,8 @@ def _heat(values: np.ndarray, signed: bool, showscale: bool = True, text: bool =
     return go.Heatmap(
         z=values, x=x, y=y, colorscale=DIVERGING_SCALE if signed else SEQUENTIAL_SCALE,
         zmin=-m if signed else float(np.nanmin(values)), zmax=m if signed else float(np.nanmax(values)),
-        texttemplate=_fmt(values) if text and values.shape[0] <= 12 else None, showscale=showscale, name=name,
+        texttemplate=_fmt(values) if text and values.shape[0] <= 16 else None, showscale=showscale, name=name,
+        textfont=dict(size=TEXT_SIZES.get(values.shape[0], 9)),
         hovertemplate="row %{y}, col %{x}: %{z:.4g}<extra></extra>", xgap=1, ygap=1)
 
 
@@ -35,22 +40,6 @@ def kernel_heatmap(kernel: np.ndarray, projector: bool, title: str = "Kernel wei
     fig.update_layout(title=title, height=420 if projector else 340)
     _grid_axes(fig, *kernel.shape)
     return style_figure(fig, projector)
-
-
-def inspector_grids(patch: np.ndarray, weights: np.ndarray, product: np.ndarray, projector: bool) -> go.Figure:
-    """Three annotated (k,k) grids: input patch (magnitudes), kernel and product (signed)."""
-    fig = make_subplots(1, 3, subplot_titles=("input patch", "× kernel", "= products"), horizontal_spacing=0.06)
-    fig.add_trace(_heat(patch, signed=False, showscale=False, name="patch"), 1, 1)
-    fig.add_trace(_heat(weights, signed=True, showscale=False, name="kernel"), 1, 2)
-    fig.add_trace(_heat(product, signed=True, showscale=False, name="product"), 1, 3)
-    k = patch.shape[0]
-    fig.update_layout(height=(460 if projector else 330) if k <= 7 else (620 if projector else 480))
-    _grid_axes(fig, k, k)
-    for i in (2, 3):
-        fig.update_yaxes(scaleanchor=f"x{i}", row=1, col=i)
-    style_figure(fig, projector)
-    fig.update_layout(margin_t=60 if projector else 45)
-    return fig
 
 
 def histogram_figure(counts: np.ndarray, edges: np.ndarray, projector: bool, lo: float | None = None,
@@ -72,9 +61,10 @@ def frequency_figure(magnitude: np.ndarray, projector: bool) -> go.Figure:
     freqs = (np.arange(n) - n // 2) / n
     fig = go.Figure(go.Heatmap(z=magnitude, x=freqs, y=freqs, colorscale=SEQUENTIAL_SCALE, zmin=0,
                                hovertemplate="fx %{x:.2f}, fy %{y:.2f}: |H| = %{z:.3g}<extra></extra>"))
-    fig.update_layout(title="Frequency response |FFT| (centre = flat areas)", height=420 if projector else 340,
+    fig.update_layout(title="Frequency response |FFT|", height=420 if projector else 340,
                       xaxis_title="cycles per pixel (x)", yaxis_title="cycles per pixel (y)")
-    fig.update_yaxes(autorange="reversed", scaleanchor="x")
+    fig.update_xaxes(constrain="domain")
+    fig.update_yaxes(autorange="reversed", scaleanchor="x", constrain="domain")
     return style_figure(fig, projector)
 
 

@@ -91,7 +91,7 @@ def noise_comparison(image: np.ndarray) -> None:
     sobel_y = make_preset("sobel y", PresetParams())[0]
 
     def edges(img):
-        return gradient_magnitude(convolve(img, sobel_x, reflect), convolve(img, sobel_y, reflect)) / 4
+        return gradient_magnitude(convolve(img, sobel_x, reflect), convolve(img, sobel_y, reflect)) / 2
 
     st.markdown("**Edge detection** (Sobel magnitude) on the noisy crop, directly and after each filter")
     cols = st.columns(4)

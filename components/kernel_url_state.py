@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 from app import state
-from components.pixel_inspector import CHANNELS
+from components.kernel_display import CHANNELS
 from models.kernel_url import KernelState, decode, encode
 
 # KernelState field -> session-state key of the widget holding it

@@ -6,12 +6,12 @@ import streamlit as st
 from app import cache, state
 from components import kernel_url_state
 from components.kernel_controls import FLIP_EXPLANATION, conv_controls, formula
-from components.kernel_display import colour_output
+from components.kernel_display import CHANNELS, colour_output
 from components.kernel_editor import CUSTOM, base_kernel, kernel_editor
 from components.kernel_export_ui import export_section
 from components.kernel_figures import frequency_figure, histogram_figure, kernel_heatmap
 from components.layout import explain
-from components.pixel_inspector import CHANNELS, inspector
+from components.pixel_inspector import inspector
 from models.convolution import (
     ConvSettings,
     display_values,
@@ -65,7 +65,7 @@ def workbench(image: np.ndarray, image_id: str, sample_in_url: bool, projector: 
     with left:
         raw = kernel_editor(learned)
     with right:
-        opts = conv_controls(gradient_pair=preset in GRADIENT_PAIRS)
+        opts = conv_controls(preset in GRADIENT_PAIRS, projector)
     try:
         base = base_kernel(preset, learned)[0]
     except KernelError:
@@ -105,7 +105,8 @@ def workbench(image: np.ndarray, image_id: str, sample_in_url: bool, projector: 
                f"shown {view}: {vmin:.3g} → darkest/blue, {vmax:.3g} → brightest/red."
     if view == "diverging" and image.ndim == 3:
         caption += f" The diverging scale shows one channel at a time: {CHANNELS[channel]} (pick it below)."
-    inspector_fragment(image, shown_values, shown, kernel, settings, caption, projector, gy)
+    inspector_fragment(image, shown_values, shown, kernel, settings, caption, projector, gy,
+                       (base, sample_in_url, projector))
     c1, c2, c3 = st.columns(3)
     c1.plotly_chart(kernel_heatmap(effective_kernel(kernel, settings), projector,
                                    "Kernel as applied" + (" (flipped 180°)" if settings.flip else "")),

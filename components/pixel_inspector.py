@@ -5,11 +5,18 @@ import streamlit as st
 from streamlit_image_coordinates import streamlit_image_coordinates
 
 from app import state
-from components.kernel_display import DISPLAY_WIDTH, click_to_pixel, display_height, draw_box, fit, png_bytes
-from components.kernel_figures import inspector_grids
+from components import kernel_url_state
+from components.kernel_display import (
+    CHANNELS,
+    DISPLAY_WIDTH,
+    click_to_pixel,
+    display_height,
+    draw_box,
+    fit,
+    png_bytes,
+)
+from components.kernel_grids import grid_html
 from models.convolution import ConvSettings, inspect_pixel
-
-CHANNELS = ("red", "green", "blue")
 
 
 def _selected(ho: int, wo: int) -> tuple[int, int]:
@@ -39,19 +46,22 @@ def side_by_side(image: np.ndarray, shown: np.ndarray, out_shape: tuple, ins, ca
     oy, ox = dh / ho, DISPLAY_WIDTH / wo
     draw_box(out_disp, ins.row * oy, ins.col * ox, (ins.row + 1) * oy, (ins.col + 1) * ox, width=2)
     left, right = st.columns(2)
+    with right:  # filled first, so the new output reaches the browser before anything else
+        st.markdown(f"**Output** ({ho}×{wo}); **click any pixel** to inspect it")
+        streamlit_image_coordinates(out_disp, width=DISPLAY_WIDTH, key=state.KERN_CLICK,
+                                    png_compression_level=0, cursor="crosshair")
+        st.caption(caption)
     with left:
         st.markdown(f"**Input** ({h}×{w}); orange box = the window under the kernel")
         st.image(png_bytes(in_disp), width=DISPLAY_WIDTH)
-    with right:
-        st.markdown(f"**Output** ({ho}×{wo}); **click any pixel** to inspect it")
-        streamlit_image_coordinates(out_disp, width=DISPLAY_WIDTH, key=state.KERN_CLICK,
-                                    png_compression_level=1, cursor="crosshair")
-        st.caption(caption)
 
 
 def inspector(image: np.ndarray, out: np.ndarray, shown: np.ndarray, kernel: np.ndarray, settings: ConvSettings,
-              caption: str, projector: bool, gy: np.ndarray | None = None) -> None:
-    """The whole inspector: images (clickable output), pixel pickers and the arithmetic for that pixel."""
+              caption: str, projector: bool, gy: np.ndarray | None = None, url_args: tuple | None = None) -> None:
+    """The whole inspector: images (clickable output), pixel pickers and the arithmetic for that pixel.
+
+    url_args: (base kernel, sample_in_url, projector) for kernel_url_state.sync after a click.
+    """
     ho, wo = out.shape[:2]
     row, col = _selected(ho, wo)
     channel = 0
@@ -65,8 +75,11 @@ def inspector(image: np.ndarray, out: np.ndarray, shown: np.ndarray, kernel: np.
     c1.number_input("Output row", 0, ho - 1, key=state.KERN_ROW)
     c2.number_input("Output column", 0, wo - 1, key=state.KERN_COL)
     if image.ndim == 3:
-        c3.segmented_control("Channel", CHANNELS, key=state.KERN_CHANNEL)
-    st.plotly_chart(inspector_grids(ins.patch, ins.weights, ins.product, projector), key="kern_inspector_grids")
+        c3.segmented_control("Channel", CHANNELS, key=state.KERN_CHANNEL, required=True, wrap=True)
+    g1, g2, g3 = st.columns(3)
+    g1.html(grid_html(ins.patch, "input patch (padding included)", False, projector))
+    g2.html(grid_html(ins.weights, "× kernel" + (" (flipped)" if settings.flip else ""), True, projector))
+    g3.html(grid_html(ins.product, "= element-wise products", True, projector))
     terms = " + ".join(f"{p:.3f}×({wt:.3g})" for p, wt in zip(ins.patch.ravel()[:4], ins.weights.ravel()[:4],
                                                             strict=True))
     more = " + …" if ins.patch.size > 4 else ""
@@ -86,3 +99,5 @@ def inspector(image: np.ndarray, out: np.ndarray, shown: np.ndarray, kernel: np.
                                          "so the last digit may differ.")
     st.markdown(f'<span data-testid="kern-inspector-sum" data-sum="{ins.total:.6f}" data-value="{ins.value:.6f}">'
                 f"</span>", unsafe_allow_html=True)
+    if url_args is not None:
+        kernel_url_state.sync(*url_args)

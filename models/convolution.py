@@ -73,15 +73,17 @@ def convolve(image: np.ndarray, kernel: np.ndarray, settings: ConvSettings) -> n
     k = kernel.shape[0]
     check_fits(h, w, k, settings)
     planes = image[None] if image.ndim == 2 else np.moveaxis(image, 2, 0)
-    x = torch.from_numpy(np.ascontiguousarray(planes, dtype=np.float32))[:, None]  # (C,1,H,W)
-    weight = torch.from_numpy(effective_kernel(kernel, settings).astype(np.float32).copy())[None, None]
+    c = planes.shape[0]
+    x = torch.from_numpy(np.ascontiguousarray(planes, dtype=np.float32))[None]  # (1,C,H,W)
+    kern = torch.from_numpy(effective_kernel(kernel, settings).astype(np.float32).copy())
+    weight = kern.expand(c, 1, k, k).contiguous()  # depthwise: the same kernel on every channel
     p = settings.pad(k)
     if settings.padding in ("reflect", "replicate", "circular") and p:
         x = F.pad(x, (p, p, p, p), mode=settings.padding)
         p = 0
     with torch.no_grad():
-        y = F.conv2d(x, weight, bias=torch.tensor([settings.bias], dtype=torch.float32),
-                     stride=settings.stride, padding=p, dilation=settings.dilation)[:, 0].numpy()
+        y = F.conv2d(x, weight, bias=torch.full((c,), settings.bias, dtype=torch.float32), stride=settings.stride,
+                     padding=p, dilation=settings.dilation, groups=c)[0].numpy()  # (C,Ho,Wo)
     return y[0] if image.ndim == 2 else np.ascontiguousarray(np.moveaxis(y, 0, 2))
 
 
@@ -113,9 +115,19 @@ def inspect_pixel(plane: np.ndarray, kernel: np.ndarray, settings: ConvSettings,
     ho, wo = output_shape(*plane.shape, k, settings)
     if not (0 <= row < ho and 0 <= col < wo):
         raise KernelError(f"Output pixel ({row}, {col}) is outside the {ho}x{wo} output.")
-    big = padded(plane.astype(np.float64), k, settings)
     s, d, p = settings.stride, settings.dilation, settings.pad(k)
-    patch = big[row * s: row * s + d * (k - 1) + 1: d, col * s: col * s + d * (k - 1) + 1: d]
+    span = d * (k - 1) + 1
+    h, w = plane.shape
+    if settings.padding in ("valid", "zeros", "replicate") or p == 0:
+        # read only the window: clamp for replicate, zero outside for zeros
+        rows, cols = np.arange(row * s - p, row * s - p + span, d), np.arange(col * s - p, col * s - p + span, d)
+        patch = plane[np.clip(rows, 0, h - 1)[:, None], np.clip(cols, 0, w - 1)[None, :]].astype(np.float64)
+        if settings.padding == "zeros":
+            patch[(rows < 0) | (rows >= h), :] = 0.0
+            patch[:, (cols < 0) | (cols >= w)] = 0.0
+    else:
+        big = padded(plane.astype(np.float64), k, settings)
+        patch = big[row * s: row * s + span: d, col * s: col * s + span: d]
     weights = effective_kernel(kernel, settings).astype(np.float64)
     product = patch * weights
     total = float(product.sum())
@@ -165,12 +177,16 @@ def display_values(out: np.ndarray, mode: str) -> tuple[np.ndarray, float, float
     raise KernelError(f"Unknown display mode {mode!r}.")
 
 
-def histogram(out: np.ndarray, bins: int = 64) -> tuple[np.ndarray, np.ndarray]:
-    """(counts (bins,), edges (bins+1,)) of all output values."""
+def histogram(out: np.ndarray, bins: int = 64, max_samples: int = 200_000) -> tuple[np.ndarray, np.ndarray]:
+    """(counts (bins,), edges (bins+1,)) of the output values over their full range.
+
+    Above max_samples values, an evenly strided sample is counted (the shape is what matters).
+    """
     lo, hi = float(out.min()), float(out.max())
     if hi <= lo:
         lo, hi = lo - 0.5, hi + 0.5
-    return np.histogram(out, bins=bins, range=(lo, hi))
+    flat = out.ravel()
+    return np.histogram(flat[::max(1, flat.size // max_samples)], bins=bins, range=(lo, hi))
 
 
 def sliding_steps(crop: np.ndarray, kernel: np.ndarray, settings: ConvSettings) -> list[Inspection]:

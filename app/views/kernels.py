@@ -37,7 +37,7 @@ pick, mode = st.columns([3, 2], gap="large")
 with pick:
     loaded = choose_image(state.KERN_IMAGE, camera=True)
 with mode:
-    st.segmented_control("Convolve", ("gray", "rgb"), key=state.KERN_COLOUR, required=True,
+    st.segmented_control("Convolve", ("gray", "rgb"), key=state.KERN_COLOUR, required=True, wrap=True,
                          format_func={"gray": "grayscale", "rgb": "each RGB channel (depthwise)"}.get)
     st.caption("Grayscale: one plane (0.299 R + 0.587 G + 0.114 B). RGB: the same kernel runs on each colour "
                "channel separately, like a depthwise nn.Conv2d with groups=3.")

@@ -1,0 +1,162 @@
+"""Kernels page in headless chromium: pick a preset, edit a cell, click a pixel, check the inspector's sum."""
+
+from urllib.parse import parse_qs, urlparse
+
+import numpy as np
+import pytest
+
+from models.images import load_sample, to_gray
+from tests.conftest import shot
+from tests.support.browser import goto, no_exceptions, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+COMPONENT = 'iframe[title="streamlit_image_coordinates.streamlit_image_coordinates"]'
+SUM = '[data-testid="stMarkdownContainer"] span[data-sum]'
+TALL = {"width": 1440, "height": 4400}
+
+
+def pick_preset(page, name: str) -> None:
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="Preset").click()
+    page.get_by_role("option", name=name, exact=True).click()
+    wait_idle(page)
+
+
+def grid_cell_centre(page, row: int, col: int, k: int) -> tuple[float, float]:
+    """Centre of data cell (row, col) of the k x k kernel grid, counted from the grid's bottom edge
+    (rows are 35 px; the index column is ~50 px wide)."""
+    box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+    index_w = 50
+    x = box["x"] + index_w + (col + 0.5) * (box["width"] - index_w) / k
+    y = box["y"] + box["height"] - (k - row - 0.5) * 35
+    return x, y
+
+
+def _cell_text(page, row: int, col: int) -> str:
+    rows = page.locator('[data-testid="stDataFrame"] [role=row]')
+    return rows.nth(row + 1).locator("[role=gridcell]").nth(col + 1).inner_text().strip()
+
+
+def edit_cell(page, row: int, col: int, k: int, value: str) -> None:
+    """Select the cell, open its editor with Enter, replace the number, commit with Enter (as a person does;
+    retried when a rerun redrew the grid under the mouse)."""
+    for _ in range(4):
+        page.locator('[data-testid="stDataFrame"]').first.scroll_into_view_if_needed()
+        wait_idle(page)
+        x, y = grid_cell_centre(page, row, col, k)
+        page.mouse.click(x, y)
+        page.keyboard.press("Enter")
+        try:
+            page.locator("#portal input, #portal textarea").first.wait_for(state="visible", timeout=3000)
+        except Exception:  # noqa: BLE001 - the editor did not open: try again
+            page.keyboard.press("Escape")
+            continue
+        page.keyboard.press("ControlOrMeta+a")
+        page.keyboard.type(value)
+        page.keyboard.press("Enter")
+        wait_idle(page)
+        page.wait_for_timeout(300)
+        wait_idle(page)
+        if _cell_text(page, row, col) == value:
+            return
+    raise AssertionError(f"could not edit cell ({row}, {col}); it shows {_cell_text(page, row, col)!r}")
+
+
+def grid_values(page, k: int) -> np.ndarray:
+    rows = page.locator('[data-testid="stDataFrame"] [role=row]')
+    return np.array([[float(rows.nth(r + 1).locator("[role=gridcell]").nth(c + 1).inner_text())
+                      for c in range(k)] for r in range(k)])
+
+
+def inspector_numbers(page) -> tuple[float, float]:
+    span = page.locator(SUM).first
+    return float(span.get_attribute("data-sum")), float(span.get_attribute("data-value"))
+
+
+def click_output_pixel(page, row: int, col: int, out_h: int, out_w: int) -> None:
+    frame = page.frame_locator(COMPONENT).first
+    img = frame.locator("#image")
+    img.scroll_into_view_if_needed()
+    box = img.bounding_box()
+    img.click(position={"x": (col + 0.5) * box["width"] / out_w, "y": (row + 0.5) * box["height"] / out_h})
+    page.wait_for_function(
+        f"() => document.querySelector('h3') && [...document.querySelectorAll('h3')].some("
+        f"h => h.textContent.includes('output row {row}, column {col}'))", timeout=20_000)
+    wait_idle(page)
+
+
+def expected_sum(kernel: np.ndarray, row: int, col: int) -> float:
+    """Zero padding, stride 1, cross-correlation: computed here with plain NumPy."""
+    gray = to_gray(load_sample("cat").rgb).astype(np.float64)
+    p = kernel.shape[0] // 2
+    padded = np.pad(gray, p)
+    return float((padded[row:row + kernel.shape[0], col:col + kernel.shape[0]] * kernel).sum())
+
+
+def test_preset_edit_cell_click_pixel_inspector_sum(page, live_server):
+    goto(page, live_server, "kernels")
+    no_exceptions(page)
+    pick_preset(page, "laplacian 4")
+    np.testing.assert_array_equal(grid_values(page, 3), [[0, 1, 0], [1, -4, 1], [0, 1, 0]])
+    edit_cell(page, 0, 2, 3, "2.5")
+    kernel = grid_values(page, 3)
+    np.testing.assert_array_equal(kernel, [[0, 1, 2.5], [1, -4, 1], [0, 1, 0]])
+    row, col = 140, 300  # the cat image is 300 x 451, output the same with zero padding
+    click_output_pixel(page, row, col, 300, 451)
+    total, value = inspector_numbers(page)
+    assert total == pytest.approx(expected_sum(kernel, row, col), abs=1e-4)
+    assert value == pytest.approx(total)  # bias 0
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    assert f"= {expected_sum(kernel, row, col):.4f}" in text.replace("−", "-")
+    params = parse_qs(urlparse(page.url).query)
+    assert params["k"] == ["0,1,2.5;1,-4,1;0,1,0"] and params["preset"] == ["laplacian 4"]
+    assert params["row"] == [str(row)] and params["col"] == [str(col)]
+    no_exceptions(page)
+    page.set_viewport_size(TALL)
+    page.wait_for_timeout(800)
+    shot(page, "kernels_normal")
+    assert page.console_errors == [] or all("404" in e for e in page.console_errors), page.console_errors
+
+
+def test_shared_link_restores_and_projector_mode(page, live_server):
+    query = "projector=1&preset=gaussian&size=7&sigma=2&pad=reflect&stride=2&view=stretch&colour=rgb&row=10&col=20"
+    goto(page, live_server, "kernels", query)
+    no_exceptions(page)
+    page.locator('[data-testid="stDataFrame"]').first.scroll_into_view_if_needed()
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stDataFrame\"] [role=row]').length"
+                           " === 8")  # header + 7 rows: the 7x7 Gaussian
+    assert "Sigma σ" in page.locator('[data-testid="stMain"]').inner_text()
+    page.wait_for_selector("text=Pixel inspector: output row 10, column 20")
+    body = page.locator('[data-testid="stMain"]').inner_text()
+    assert "floor((300 + 2·3 − 1·(7−1) − 1) / 2) + 1 = floor(299/2) + 1 = 150" in body
+    font = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector("
+                         "'[data-testid=\"stMain\"] .stMarkdown p')).fontSize)")
+    assert font >= 22
+    page.set_viewport_size(TALL)
+    page.wait_for_timeout(800)
+    shot(page, "kernels_projector")
+
+
+def test_malformed_link_shows_notice_and_defaults(page, live_server):
+    goto(page, live_server, "kernels", "stride=99&k=nan,1;2")
+    page.wait_for_selector("text=ignored")
+    body = page.locator('[data-testid="stMain"]').inner_text()
+    assert "stride='99'" in body and "k='nan,1;2'" in body
+    no_exceptions(page)
+
+
+def test_explore_tabs_render(page, live_server):
+    goto(page, live_server, "kernels")
+    page.get_by_role("tab", name="2D Gaussian").click()
+    page.wait_for_selector(".js-plotly-plot .gl-container, .js-plotly-plot .main-svg")
+    page.get_by_role("tab", name="Linear vs non-linear filters").click()
+    page.wait_for_selector("text=edges after median")
+    page.get_by_role("tab", name="Sliding window").click()
+    page.get_by_role("button", name="Next").click()
+    wait_idle(page)
+    page.wait_for_selector("text=Step 2 of")
+    no_exceptions(page)
+    page.get_by_role("tab", name="Linear vs non-linear filters").click()
+    page.set_viewport_size(TALL)
+    page.wait_for_timeout(800)
+    shot(page, "kernels_noise_tab")
