@@ -155,10 +155,11 @@ def test_pipeline_files_and_shared_link(page, live_server, tmp_path):
     page.locator(MAIN).get_by_text("Step 4 (Normalize) cannot run here").wait_for()
     shot(page, "transforms_impossible_step")
     link = page.url
+    assert decode_url(link.split("tf=")[1].split("&")[0])[1] == 5
     other = page.context.new_page()
     goto(other, link.split("/transforms")[0], "transforms", link.split("?", 1)[1])
     assert step_titles(other) == ["Grayscale", "ToImage", "ToDtype", "Normalize"]
-    assert other.locator(".st-key-tf_seed input").input_value() == "5"
+    wait_until(other, lambda: other.locator(".st-key-tf_seed input").input_value() == "5")
     other.close()
 
 
