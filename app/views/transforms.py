@@ -34,7 +34,8 @@ top = st.columns([1, 1])
 with top[0]:
     loaded = choose_image("tf_img", camera=False, default_sample="astronaut")
 with top[1]:
-    st.selectbox("Preset", ctl.preset_names(), key=state.TF_PRESET)
+    st.selectbox("Preset", ctl.preset_names(), index=ctl.preset_names().index(ctl.DEFAULT_PRESET),
+                 key=state.TF_PRESET)
     with st.container(horizontal=True):
         st.button("Load preset", on_click=ctl.on_preset, key="tf_load_preset", icon=":material/playlist_add:")
         st.button("Clear", on_click=ctl.on_clear, key="tf_clear", icon=":material/clear_all:")

@@ -85,9 +85,7 @@ def test_build_resample_and_download_code(page, live_server, tmp_path):
     goto(page, live_server, "transforms")
     no_exceptions(page)
     build_four_steps(page)
-    size = page.locator(".st-key-tf_step_s7_size input")  # ids s0..s5 were the default preset, s6 = Resize
-    if not size.count():
-        size = page.locator("[class*='st-key-tf_step_'][class*='_size'] input").first
+    size = page.locator(".st-key-tf_step_s6_size input")  # ids s0..s5 were the default preset, s6 = Resize
     size.fill("128")
     size.press("Enter")
     wait_idle(page)
