@@ -6,7 +6,6 @@ import io
 import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
-from plotly.subplots import make_subplots
 
 from components.theme import CATEGORICAL, DIVERGING_LUT, colorize, style_figure
 
@@ -19,19 +18,20 @@ def png_data_uri(rgb: np.ndarray) -> str:
 
 
 def depth_figure(labels: list[str], resolution: list[int], maps: list[int], projector: bool) -> go.Figure:
-    """Bars: feature maps per layer (right axis); line: spatial resolution in pixels (left axis)."""
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.add_trace(go.Bar(x=labels, y=maps, name="feature maps (channels)", marker_color=CATEGORICAL[1],
-                         opacity=0.75, text=maps, textposition="outside"), secondary_y=True)
-    fig.add_trace(go.Scatter(x=labels, y=resolution, name="resolution (pixels per side)", mode="lines+markers",
-                             line_color=CATEGORICAL[0], text=[f"{r}x{r}" for r in resolution],
-                             hovertemplate="%{x}: %{text}<extra></extra>"), secondary_y=False)
-    fig.update_yaxes(title_text="pixels per side", range=[0, max(resolution) * 1.15], secondary_y=False,
-                     color=CATEGORICAL[0])
-    fig.update_yaxes(title_text="feature maps", range=[0, max(maps) * 1.25], secondary_y=True, showgrid=False,
-                     color="#8a5a00", tickformat="d")
-    fig.update_layout(height=360 if projector else 300, legend=dict(orientation="h", y=1.15, x=0),
-                      xaxis_title="depth (layer)")
+    """Bars: feature maps per layer (right axis); line: spatial resolution in pixels (left axis).
+
+    Built from plain dicts (no make_subplots): it is redrawn after every edit of the stack.
+    """
+    bars = go.Bar(x=labels, y=maps, name="feature maps (channels)", marker_color=CATEGORICAL[1], opacity=0.75,
+                  text=maps, textposition="outside", yaxis="y2")
+    line = go.Scatter(x=labels, y=resolution, name="resolution (pixels per side)", mode="lines+markers",
+                      line_color=CATEGORICAL[0], text=[f"{r}x{r}" for r in resolution],
+                      hovertemplate="%{x}: %{text}<extra></extra>")
+    fig = go.Figure([bars, line], layout=dict(
+        yaxis=dict(title_text="pixels per side", range=[0, max(resolution) * 1.15], color=CATEGORICAL[0]),
+        yaxis2=dict(title_text="feature maps", range=[0, max(maps) * 1.25], overlaying="y", side="right",
+                    showgrid=False, color="#8a5a00", tickformat="d"),
+        height=360 if projector else 300, legend=dict(orientation="h", y=1.15, x=0), xaxis_title="depth (layer)"))
     return style_figure(fig, projector)
 
 
