@@ -80,11 +80,17 @@ def kernel_output(image_id: str, _image, kernel_bytes: bytes, size: int, setting
     return out
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def rank_filtered(image_id: str, _image, size: int, kind: str):
-    from models.convolution import rank_filter
+@st.cache_resource(max_entries=8, show_spinner=False)
+def kernel_input_display(image_id: str, _image, height: int, width: int):
+    """The input image as (height, width, 3) uint8 at display size, made once per image."""
+    import numpy as np
 
-    return rank_filter(_image, size, kind)
+    from components.kernel_display import fit
+
+    rgb = np.repeat(_image[..., None], 3, axis=2) if _image.ndim == 2 else _image
+    out = fit((np.clip(rgb, 0, 1) * 255 + 0.5).astype(np.uint8), height, width)
+    out.flags.writeable = False
+    return out
 
 
 @st.cache_resource(show_spinner=False)

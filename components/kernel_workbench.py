@@ -6,12 +6,12 @@ import streamlit as st
 from app import cache, state
 from components import kernel_url_state
 from components.kernel_controls import FLIP_EXPLANATION, conv_controls, formula
-from components.kernel_display import CHANNELS, colour_output
+from components.kernel_display import CHANNELS, colour_output, fit
 from components.kernel_editor import CUSTOM, base_kernel, kernel_editor
 from components.kernel_export_ui import export_section
 from components.kernel_figures import frequency_figure, histogram_figure, kernel_heatmap
 from components.layout import explain
-from components.pixel_inspector import inspector
+from components.pixel_inspector import display_size, inspector
 from models.convolution import (
     ConvSettings,
     display_values,
@@ -105,8 +105,9 @@ def workbench(image: np.ndarray, image_id: str, sample_in_url: bool, projector: 
                f"shown {view}: {vmin:.3g} → darkest/blue, {vmax:.3g} → brightest/red."
     if view == "diverging" and image.ndim == 3:
         caption += f" The diverging scale shows one channel at a time: {CHANNELS[channel]} (pick it below)."
-    inspector_fragment(image, shown_values, shown, kernel, settings, caption, projector, gy,
-                       (base, sample_in_url, projector))
+    dh, dw = display_size(h, w)
+    inspector_fragment(image, cache.kernel_input_display(image_id, image, dh, dw), shown_values, fit(shown, dh, dw),
+                       kernel, settings, caption, projector, gy, (base, sample_in_url, projector))
     c1, c2, c3 = st.columns(3)
     c1.plotly_chart(kernel_heatmap(effective_kernel(kernel, settings), projector,
                                    "Kernel as applied" + (" (flipped 180°)" if settings.flip else "")),

@@ -12,7 +12,6 @@ from components.kernel_display import (
     click_to_pixel,
     display_height,
     draw_box,
-    fit,
     png_bytes,
 )
 from components.kernel_grids import grid_html
@@ -33,18 +32,19 @@ def _selected(ho: int, wo: int) -> tuple[int, int]:
     return ss[state.KERN_ROW], ss[state.KERN_COL]
 
 
-def side_by_side(image: np.ndarray, shown: np.ndarray, out_shape: tuple, ins, caption: str) -> None:
-    """image (H,W) or (H,W,3) in [0,1]; shown (Ho,Wo,3) uint8 output colours; ins: the Inspection to outline."""
-    h, w = image.shape[:2]
+def side_by_side(in_base: np.ndarray, in_shape: tuple, out_disp: np.ndarray, out_shape: tuple, ins,
+                 caption: str) -> None:
+    """in_base: the input already at display size (H',W',3) uint8; out_disp: the output at the same size.
+
+    Only the input changes between clicks (its outline), so the output image stays the same and its
+    iframe does not reload.
+    """
+    h, w = in_shape
     ho, wo = out_shape
-    dh = display_height(h, w)
-    rgb = np.repeat(image[..., None], 3, axis=2) if image.ndim == 2 else image
-    in_disp = fit((np.clip(rgb, 0, 1) * 255 + 0.5).astype(np.uint8), dh, DISPLAY_WIDTH).copy()
+    dh = in_base.shape[0]
+    in_disp = in_base.copy()
     sy, sx = dh / h, DISPLAY_WIDTH / w
     draw_box(in_disp, ins.top * sy, ins.left * sx, (ins.top + ins.span) * sy, (ins.left + ins.span) * sx)
-    out_disp = fit(shown, dh, DISPLAY_WIDTH).copy()
-    oy, ox = dh / ho, DISPLAY_WIDTH / wo
-    draw_box(out_disp, ins.row * oy, ins.col * ox, (ins.row + 1) * oy, (ins.col + 1) * ox, width=2)
     left, right = st.columns(2)
     with right:  # filled first, so the new output reaches the browser before anything else
         st.markdown(f"**Output** ({ho}×{wo}); **click any pixel** to inspect it")
@@ -56,8 +56,13 @@ def side_by_side(image: np.ndarray, shown: np.ndarray, out_shape: tuple, ins, ca
         st.image(png_bytes(in_disp), width=DISPLAY_WIDTH)
 
 
-def inspector(image: np.ndarray, out: np.ndarray, shown: np.ndarray, kernel: np.ndarray, settings: ConvSettings,
-              caption: str, projector: bool, gy: np.ndarray | None = None, url_args: tuple | None = None) -> None:
+def display_size(h: int, w: int) -> tuple[int, int]:
+    return display_height(h, w), DISPLAY_WIDTH
+
+
+def inspector(image: np.ndarray, in_base: np.ndarray, out: np.ndarray, out_disp: np.ndarray, kernel: np.ndarray,
+              settings: ConvSettings, caption: str, projector: bool, gy: np.ndarray | None = None,
+              url_args: tuple | None = None) -> None:
     """The whole inspector: images (clickable output), pixel pickers and the arithmetic for that pixel.
 
     url_args: (base kernel, sample_in_url, projector) for kernel_url_state.sync after a click.
@@ -69,7 +74,7 @@ def inspector(image: np.ndarray, out: np.ndarray, shown: np.ndarray, kernel: np.
         channel = CHANNELS.index(st.session_state.get(state.KERN_CHANNEL) or "red")
     plane = image if image.ndim == 2 else image[..., channel]
     ins = inspect_pixel(plane, kernel, settings, row, col)
-    side_by_side(image, shown, (ho, wo), ins, caption)
+    side_by_side(in_base, image.shape[:2], out_disp, (ho, wo), ins, caption)
     st.subheader(f"Pixel inspector: output row {row}, column {col}")
     c1, c2, c3 = st.columns(3)
     c1.number_input("Output row", 0, ho - 1, key=state.KERN_ROW)

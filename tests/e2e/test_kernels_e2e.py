@@ -40,9 +40,10 @@ def _cell_text(page, row: int, col: int) -> str:
 def edit_cell(page, row: int, col: int, k: int, value: str) -> None:
     """Select the cell, open its editor with Enter, replace the number, commit with Enter (as a person does;
     retried when a rerun redrew the grid under the mouse)."""
-    for _ in range(4):
+    for _ in range(6):
         page.locator('[data-testid="stDataFrame"]').first.scroll_into_view_if_needed()
         wait_idle(page)
+        page.wait_for_timeout(500)  # let the grid finish redrawing after the last rerun
         x, y = grid_cell_centre(page, row, col, k)
         page.mouse.click(x, y)
         page.keyboard.press("Enter")
