@@ -35,7 +35,7 @@ def render_export(steps: list[dict], seed: int, line: str, import_key: str, on_i
     c2.download_button("Download pipeline.json", to_json(steps, seed), file_name="pipeline.json",
                        mime="application/json", icon=":material/data_object:", key="tf_dl_json",
                        on_click="ignore")
-    st.code(code, language="python", line_numbers=not projector)
+    st.code(code, language="python", line_numbers=not projector, wrap_lines=True)
     st.file_uploader("Load a pipeline.json (replaces the current steps)", type=["json"], key=import_key,
                      on_change=on_import, help="A file downloaded from this page. Nothing in it is executed.")
     st.markdown("**Share:** the address bar always holds the current pipeline and seed (`?tf=...`); "
@@ -44,4 +44,4 @@ def render_export(steps: list[dict], seed: int, line: str, import_key: str, on_i
     st.markdown("**Writing your own transform.** Subclass `v2.Transform`; draw random choices in `make_params` "
                 "(called once per call, so image and masks agree) and apply them in `transform`. This is the "
                 "`RandomSaltAndPepper (custom)` entry of the catalogue:")
-    st.code(inspect.getsource(RandomSaltAndPepper), language="python")
+    st.code(inspect.getsource(RandomSaltAndPepper), language="python", wrap_lines=True)
