@@ -37,7 +37,7 @@ def kernel_heatmap(kernel: np.ndarray, projector: bool, title: str = "Kernel wei
     """Annotated (k,k) heatmap on the zero-centred diverging scale: blue < 0 < red, white = 0."""
     labels = np.arange(1, kernel.shape[0] + 1)
     fig = go.Figure(_heat(kernel, signed=True, x=labels, y=labels))
-    fig.update_layout(title=title, height=420 if projector else 340)
+    fig.update_layout(title=title, height=(520 if kernel.shape[0] >= 7 else 420) if projector else 340)
     _grid_axes(fig, *kernel.shape)
     return style_figure(fig, projector)
 

@@ -19,7 +19,7 @@ def grid_html(values: np.ndarray, title: str, signed: bool, projector: bool) -> 
     """A (k,k) table with each cell coloured like the heatmaps (diverging if signed) and its number printed."""
     k = values.shape[0]
     colours = _cells(values, signed)
-    size = (22 if projector else 15) if k <= 3 else (18 if projector else 13) if k <= 5 else (14 if projector else 11)
+    size = (30 if projector else 20) if k <= 3 else (22 if projector else 16) if k <= 5 else (16 if projector else 12)
     pad = "0.45em 0.5em" if k <= 5 else "0.2em 0.25em"
     digits = ".3g" if k <= 5 else ".2g"
     rows = []
