@@ -3,6 +3,7 @@
 // while a stroke is in progress, and once more immediately on pen-up. No network requests.
 const THROTTLE_MS = 110;
 const MAX_WAIT_MS = 700;
+const RESEND_MS = 2000;
 
 function setup(root, setStateValue) {
   const canvas = root.querySelector("canvas");
@@ -37,14 +38,20 @@ function setup(root, setStateValue) {
     root.dataset.strokes = String(n);
     st.send("drawing", { png: n ? canvas.toDataURL("image/png") : null, seq: st.seq, strokes: n,
                          size: canvas.width });
+    // Watchdog: if the page has not shown this drawing after RESEND_MS (a rerun request lost on a
+    // busy server), send it again. Needs data.ack; idle once the page has caught up.
+    clearTimeout(st.watchdog);
+    if (st.ack) st.watchdog = setTimeout(() => { if (!st.current && !caughtUp()) emit(); }, RESEND_MS);
   }
   // Flow control: while drawing, send the next update only once the page shows the previous one
   // (an element matching data.ack carries data-version >= our last seq), or after MAX_WAIT_MS.
   // Otherwise a slow machine would interrupt every rerun and show nothing until pen-up.
-  function ready() {
-    if (performance.now() - st.lastSent > MAX_WAIT_MS) return true;
+  function caughtUp() {
     const el = st.ack ? document.querySelector(st.ack) : null;
     return !el || Number(el.dataset.version) >= st.seq;
+  }
+  function ready() {
+    return performance.now() - st.lastSent > MAX_WAIT_MS || caughtUp();
   }
   function point(ev) {
     const r = canvas.getBoundingClientRect();
