@@ -45,7 +45,9 @@ def _edit_cell(page, i: int) -> float:
     row = i % 7
     x = box["x"] + INDEX_PX + 3.5 * (box["width"] - INDEX_PX) / 7
     y = box["y"] + box["height"] - (7 - row - 0.5) * ROW_PX
-    for _ in range(4):
+    for _ in range(6):
+        wait_idle(page)
+        page.wait_for_timeout(300)  # let the grid finish redrawing after the last rerun
         page.mouse.click(x, y)
         page.keyboard.press("Enter")
         try:
