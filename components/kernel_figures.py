@@ -48,8 +48,9 @@ def histogram_figure(counts: np.ndarray, edges: np.ndarray, projector: bool, lo:
     centres = (edges[:-1] + edges[1:]) / 2
     fig = go.Figure(go.Bar(x=centres, y=counts, width=np.diff(edges), marker_color=CATEGORICAL[0],
                            hovertemplate="%{x:.3g}: %{y} pixels<extra></extra>"))
-    for x in (v for v in (lo, hi) if v is not None):
-        fig.add_vline(x=x, line_dash="dash", line_color=CATEGORICAL[3], line_width=3 if projector else 2)
+    fig.update_layout(shapes=[dict(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1,
+                                   line=dict(dash="dash", color=CATEGORICAL[3], width=3 if projector else 2))
+                              for x in (lo, hi) if x is not None])  # add_vline is ~10x slower
     fig.update_layout(title="Histogram of output values", height=320 if projector else 260, bargap=0,
                       xaxis_title="output value", yaxis_title="pixels")
     return style_figure(fig, projector)
