@@ -14,6 +14,7 @@ FONT_JS = "() => parseFloat(getComputedStyle(document.querySelector('[data-testi
 def test_home_links_navigate_to_every_page(page, live_server):
     goto(page, live_server)
     links = page.locator('[data-testid="stMain"] [data-testid="stPageLink"]')
+    links.first.wait_for(timeout=60_000)
     assert links.count() == len(PAGES)
     for info in PAGES:
         goto(page, live_server)

@@ -23,12 +23,12 @@ def pick_preset(page, name: str) -> None:
 
 
 def grid_cell_centre(page, row: int, col: int, k: int) -> tuple[float, float]:
-    """Centre of data cell (row, col) of the k x k kernel grid, counted from the grid's bottom edge
-    (rows are 35 px; the index column is ~50 px wide)."""
+    """Centre of data cell (row, col) of the k x k kernel grid, counted from the grid's top edge
+    (the header and each row are 35 px; the index column is ~50 px wide)."""
     box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
     index_w = 50
     x = box["x"] + index_w + (col + 0.5) * (box["width"] - index_w) / k
-    y = box["y"] + box["height"] - (k - row - 0.5) * 35
+    y = box["y"] + 35 + (row + 0.5) * 35
     return x, y
 
 

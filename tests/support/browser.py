@@ -13,6 +13,8 @@ def goto(page, base_url: str, url_path: str = "", query: str = "") -> None:
     """Open a page and wait for its first script run to finish."""
     page.goto(f"{base_url}/{url_path}{'?' + query if query else ''}")
     page.wait_for_selector('[data-testid="stApp"]', timeout=60_000)
+    page.wait_for_selector('[data-testid="stMain"] [data-testid="stHeading"], [data-testid="stMain"] h1',
+                           timeout=60_000)  # the first script run has drawn something
     wait_idle(page, timeout=60_000)
 
 
