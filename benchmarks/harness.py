@@ -98,24 +98,32 @@ def run(selected: list[str] | None = None, cold_runs: int = 3) -> dict:
                 if selected and sc.name not in selected:
                     continue
                 page = browser.new_page(viewport={"width": 1440, "height": 1000})
-                goto(page, url, sc.url_path, sc.query)
-                if sc.setup:
-                    sc.setup(page)
-                samples = []
-                for i in range(sc.repeats):
-                    t0 = time.perf_counter()
-                    value = sc.interact(page, i)
-                    elapsed = (time.perf_counter() - t0) * 1000
-                    samples.append(float(value) if isinstance(value, int | float) else elapsed)
-                results["scenarios"][sc.name] = {
-                    "issue": sc.issue, "metric": sc.metric, "budget": sc.budget_ms,
-                    "median": statistics.median(samples), "p90": percentile(samples, 0.9),
-                    "n": len(samples), "notes": sc.notes,
-                }
+                try:
+                    results["scenarios"][sc.name] = _measure(page, url, sc)
+                except Exception as exc:  # noqa: BLE001 - one broken scenario must not lose the others
+                    results["scenarios"][sc.name] = {"issue": sc.issue, "error": f"{type(exc).__name__}: {exc}"[:300]}
+                print(f"  {sc.name}: {results['scenarios'][sc.name]}", flush=True)
                 page.close()
             results["server_rss_mb"] = rss_mb(proc)
             browser.close()
     return results
+
+
+def _measure(page, url: str, sc: Scenario) -> dict:
+    goto(page, url, sc.url_path, sc.query)
+    if sc.setup:
+        sc.setup(page)
+    samples = []
+    for i in range(sc.repeats):
+        t0 = time.perf_counter()
+        value = sc.interact(page, i)
+        elapsed = (time.perf_counter() - t0) * 1000
+        samples.append(float(value) if isinstance(value, int | float) else elapsed)
+    return {
+        "issue": sc.issue, "metric": sc.metric, "budget": sc.budget_ms,
+        "median": statistics.median(samples), "p90": percentile(samples, 0.9),
+        "n": len(samples), "notes": sc.notes,
+    }
 
 
 def print_table(results: dict) -> None:
@@ -124,6 +132,9 @@ def print_table(results: dict) -> None:
         print(f"cold start to Home: median {c['median']:.2f} s (budget {c['budget']} s) runs={c['runs']}")
     print(f"{'scenario':44} {'issue':>5} {'median':>9} {'p90':>9} {'budget':>8}  ok")
     for name, r in results["scenarios"].items():
+        if "error" in r:
+            print(f"{name:44} {r['issue']:>5}  FAILED: {r['error'][:80]}")
+            continue
         unit = "" if r["metric"] == "rate" else " ms"
         ok = r["median"] >= r["budget"] if r["metric"] == "rate" else r["median"] <= r["budget"]
         print(f"{name:44} {r['issue']:>5} {r['median']:>7.1f}{unit} {r['p90']:>7.1f}{unit} {r['budget']:>8}  {'yes' if ok else 'NO'}")
