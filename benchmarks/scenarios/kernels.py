@@ -44,7 +44,7 @@ def _edit_cell(page, i: int) -> float:
     box = grid.bounding_box()
     row = i % 7
     x = box["x"] + INDEX_PX + 3.5 * (box["width"] - INDEX_PX) / 7
-    y = box["y"] + box["height"] - (7 - row - 0.5) * ROW_PX
+    y = box["y"] + ROW_PX + (row + 0.5) * ROW_PX  # below the header row
     for _ in range(6):
         wait_idle(page)
         page.wait_for_timeout(300)  # let the grid finish redrawing after the last rerun
