@@ -186,7 +186,10 @@ def test_test_set_then_back_to_a_blank_canvas(page, live_server):
     page.locator("button", has_text="Draw").first.click()
     wait_idle(page)
     canvas_box(page)
-    assert state(page)["label"] == ""  # the new canvas is blank, so is the prediction
+    # the new canvas is blank, so is the prediction (waited for: the switch reruns the fragment)
+    page.wait_for_function("() => document.querySelector('[data-testid=digit-prediction]').dataset.label === ''",
+                           timeout=15_000)
+    assert state(page)["label"] == ""
     draw(page, ONE)
     assert wait_settled(page)["label"] == "1"
     no_exceptions(page)
