@@ -5,10 +5,10 @@ import itertools
 import numpy as np
 import pytest
 import torch
-import torch.nn.functional as F
 
 from models.pool_gradient import gradient_map
 from models.pooling import PoolingError, PoolSpec
+from tests.test_pooling import torch_pool
 
 X = np.random.default_rng(3).uniform(0.2, 9.0, size=(7, 8))
 X_TIES = np.random.default_rng(4).integers(0, 4, size=(6, 6)).astype(np.float64)
@@ -16,15 +16,7 @@ X_TIES = np.random.default_rng(4).integers(0, 4, size=(6, 6)).astype(np.float64)
 
 def _autograd(x: np.ndarray, spec: PoolSpec, cell) -> np.ndarray:
     t = torch.from_numpy(x)[None, None].clone().requires_grad_(True)
-    k, s, p, d, cm = spec.kernel, spec.stride, spec.padding, spec.dilation, spec.ceil_mode
-    if spec.mode == "max":
-        out = F.max_pool2d(t, k, s, p, d, ceil_mode=cm)
-    elif spec.mode == "min":
-        out = -F.max_pool2d(-t, k, s, p, d, ceil_mode=cm)
-    elif spec.mode == "mean":
-        out = F.avg_pool2d(t, k, s, p, ceil_mode=cm, count_include_pad=spec.count_include_pad)
-    else:
-        out = F.lp_pool2d(t, spec.p, k, s, ceil_mode=cm)
+    out = torch_pool(t, spec)
     (out.sum() if cell is None else out[0, 0, cell[0], cell[1]]).backward()
     return t.grad[0, 0].numpy()
 

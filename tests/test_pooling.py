@@ -36,18 +36,20 @@ X7 = RNG.integers(0, 10, size=(7, 6)).astype(np.float64)  # non-square, with tie
 X_FLOAT = RNG.uniform(0.1, 5.0, size=(9, 8))
 
 
-def _torch(x: np.ndarray, spec: PoolSpec) -> np.ndarray:
-    t = torch.from_numpy(x)[None, None]
+def torch_pool(t: torch.Tensor, spec: PoolSpec) -> torch.Tensor:
+    """The same pooling done by torch's own ops on a (1, 1, H, W) tensor: the independent reference."""
     k, s, p, d, cm = spec.kernel, spec.stride, spec.padding, spec.dilation, spec.ceil_mode
     if spec.mode == "max":
-        out = F.max_pool2d(t, k, s, p, d, ceil_mode=cm)
-    elif spec.mode == "min":
-        out = -F.max_pool2d(-t, k, s, p, d, ceil_mode=cm)
-    elif spec.mode == "mean":
-        out = F.avg_pool2d(t, k, s, p, ceil_mode=cm, count_include_pad=spec.count_include_pad)
-    else:
-        out = F.lp_pool2d(t, spec.p, k, s, ceil_mode=cm)
-    return out[0, 0].numpy()
+        return F.max_pool2d(t, k, s, p, d, ceil_mode=cm)
+    if spec.mode == "min":
+        return -F.max_pool2d(-t, k, s, p, d, ceil_mode=cm)
+    if spec.mode == "mean":
+        return F.avg_pool2d(t, k, s, p, ceil_mode=cm, count_include_pad=spec.count_include_pad)
+    return F.lp_pool2d(t, spec.p, k, s, ceil_mode=cm)
+
+
+def _torch(x: np.ndarray, spec: PoolSpec) -> np.ndarray:
+    return torch_pool(torch.from_numpy(x)[None, None], spec)[0, 0].numpy()
 
 
 def _specs():
