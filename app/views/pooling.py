@@ -3,13 +3,13 @@
 import streamlit as st
 
 from app import state
-from app.pooling_controls import init_defaults, read_grid, read_spec
-from app.pooling_demo import analyse, backward, coverage_and_summary, step_through
-from app.pooling_images import real_images
-from app.pooling_rf import receptive_field
 from components.layout import explain
 from components.pooling_figures import input_figure
 from components.pooling_grid import show
+from components.pooling_section_controls import init_defaults, read_grid, read_spec
+from components.pooling_section_demo import analyse, backward, coverage_and_summary, step_through
+from components.pooling_section_images import real_images
+from components.pooling_section_rf import receptive_field
 from models.pooling import PoolingError, check_input
 
 projector = state.projector_on()
