@@ -63,9 +63,15 @@ DONE = '[data-testid="digits-done"]'
 STAGES = da.architecture(MODEL)
 
 
+def _forget_drawing() -> None:
+    """Switching input unmounts the canvas, but a fragment rerun keeps its last drawing: drop it."""
+    st.session_state.pop(state.DIGITS_CANVAS, None)
+
+
 def _input():
     """(model input (1,1,28,28) or None, preprocessing stages or None, true label or None, version)."""
-    source = st.segmented_control("Input", ["Draw", "Test set"], default="Draw", key=state.DIGITS_SOURCE)
+    source = st.segmented_control("Input", ["Draw", "Test set"], default="Draw", key=state.DIGITS_SOURCE,
+                                  on_change=_forget_drawing)
     if source == "Test set":
         sample = cache.digit_test_sample()
         preds = cache.digit_test_predictions(MODEL, MODEL_ID)

@@ -163,8 +163,6 @@ def test_screenshots(page, live_server, query):
     shot(page, f"digits_{'projector' if query else 'normal'}")
 
 
-@pytest.mark.xfail(reason="known bug: in a full-suite run, going back to Draw after the misclassified gallery can keep the "
-                   "previous prediction instead of a blank one; passes alone. Open in issue 7.", strict=False)
 def test_test_set_then_back_to_a_blank_canvas(page, live_server):
     open_digits(page, live_server)
     draw(page, SEVEN)
