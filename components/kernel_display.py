@@ -1,7 +1,5 @@
 """Turn images and convolution outputs into pixel-exact display images of one fixed size."""
 
-import io
-
 import numpy as np
 from PIL import Image
 
@@ -9,8 +7,6 @@ from components.theme import DIVERGING_LUT, colorize
 
 CHANNELS = ("red", "green", "blue")
 DISPLAY_WIDTH = 480  # input and output are both shown this wide, so they line up
-OUTLINE = np.array([230, 159, 0], dtype=np.uint8)  # Okabe-Ito orange, visible on gray, photos and RdBu
-OUTLINE_DARK = np.array([0, 0, 0], dtype=np.uint8)
 
 
 def display_height(h: int, w: int) -> int:
@@ -40,32 +36,3 @@ def colour_output(values: np.ndarray, vmin: float, vmax: float, diverging: bool,
         return colorize(plane, DIVERGING_LUT, vmin, vmax)
     img = to_uint8(values, vmin, vmax)
     return np.repeat(img[..., None], 3, axis=2) if img.ndim == 2 else img
-
-
-def draw_box(img: np.ndarray, top: float, left: float, bottom: float, right: float, width: int = 3) -> np.ndarray:
-    """Outline display rows [top, bottom) x cols [left, right) in place (clipped); black edge, orange inside."""
-    h, w = img.shape[:2]
-    t, b = int(np.clip(round(top), 0, h - 1)), int(np.clip(round(bottom) - 1, 0, h - 1))
-    lft, r = int(np.clip(round(left), 0, w - 1)), int(np.clip(round(right) - 1, 0, w - 1))
-    for i, colour in ((0, OUTLINE_DARK), *((j, OUTLINE) for j in range(1, width))):
-        tt, bb, ll, rr = max(t - i, 0), min(b + i, h - 1), max(lft - i, 0), min(r + i, w - 1)
-        img[tt, ll:rr + 1] = colour
-        img[bb, ll:rr + 1] = colour
-        img[tt:bb + 1, ll] = colour
-        img[tt:bb + 1, rr] = colour
-    return img
-
-
-def png_bytes(img: np.ndarray) -> bytes:
-    buf = io.BytesIO()
-    Image.fromarray(img).save(buf, format="PNG", compress_level=0)  # no deflate: ~5x faster
-    return buf.getvalue()
-
-
-def click_to_pixel(click: dict | None, out_h: int, out_w: int) -> tuple[int, int] | None:
-    """Map streamlit_image_coordinates' {x, y, width, height} (display pixels) to an output (row, col)."""
-    if not click or not click.get("width") or not click.get("height"):
-        return None
-    row = int(click["y"] * out_h // click["height"])
-    col = int(click["x"] * out_w // click["width"])
-    return min(max(row, 0), out_h - 1), min(max(col, 0), out_w - 1)

@@ -42,33 +42,6 @@ def kernel_heatmap(kernel: np.ndarray, projector: bool, title: str = "Kernel wei
     return style_figure(fig, projector)
 
 
-def histogram_figure(counts: np.ndarray, edges: np.ndarray, projector: bool, lo: float | None = None,
-                     hi: float | None = None) -> go.Figure:
-    """Bar histogram of output values; dashed lines at the ends of the displayed range."""
-    centres = (edges[:-1] + edges[1:]) / 2
-    fig = go.Figure(go.Bar(x=centres, y=counts, width=np.diff(edges), marker_color=CATEGORICAL[0],
-                           hovertemplate="%{x:.3g}: %{y} pixels<extra></extra>"))
-    fig.update_layout(shapes=[dict(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1,
-                                   line=dict(dash="dash", color=CATEGORICAL[3], width=3 if projector else 2))
-                              for x in (lo, hi) if x is not None])  # add_vline is ~10x slower
-    fig.update_layout(title="Histogram of output values", height=320 if projector else 260, bargap=0,
-                      xaxis_title="output value", yaxis_title="pixels")
-    return style_figure(fig, projector)
-
-
-def frequency_figure(magnitude: np.ndarray, projector: bool) -> go.Figure:
-    """|FFT| of the kernel with zero frequency in the centre."""
-    n = magnitude.shape[0]
-    freqs = (np.arange(n) - n // 2) / n
-    fig = go.Figure(go.Heatmap(z=magnitude, x=freqs, y=freqs, colorscale=SEQUENTIAL_SCALE, zmin=0,
-                               hovertemplate="fx %{x:.2f}, fy %{y:.2f}: |H| = %{z:.3g}<extra></extra>"))
-    fig.update_layout(title="Frequency response |FFT|", height=420 if projector else 340,
-                      xaxis_title="cycles per pixel (x)", yaxis_title="cycles per pixel (y)")
-    fig.update_xaxes(constrain="domain")
-    fig.update_yaxes(autorange="reversed", scaleanchor="x", constrain="domain")
-    return style_figure(fig, projector)
-
-
 def gaussian_surface(g: np.ndarray, projector: bool) -> go.Figure:
     k = g.shape[0]
     x = np.arange(k) - k // 2

@@ -9,8 +9,9 @@ from components.kernel_controls import FLIP_EXPLANATION, conv_controls, formula
 from components.kernel_display import CHANNELS, colour_output, fit
 from components.kernel_editor import CUSTOM, base_kernel, kernel_editor
 from components.kernel_export_ui import export_section
-from components.kernel_figures import frequency_figure, histogram_figure, kernel_heatmap
+from components.kernel_panels import panels_html
 from components.layout import explain
+from components.media import bytes_url, png_url
 from components.pixel_inspector import display_size, inspector
 from models.convolution import (
     ConvSettings,
@@ -106,14 +107,11 @@ def workbench(image: np.ndarray, image_id: str, sample_in_url: bool, projector: 
     if view == "diverging" and image.ndim == 3:
         caption += f" The diverging scale shows one channel at a time: {CHANNELS[channel]} (pick it below)."
     dh, dw = display_size(h, w)
-    inspector_fragment(image, cache.kernel_input_display(image_id, image, dh, dw), shown_values, fit(shown, dh, dw),
-                       kernel, settings, caption, projector, gy, (base, sample_in_url, projector))
-    c1, c2, c3 = st.columns(3)
-    c1.plotly_chart(kernel_heatmap(effective_kernel(kernel, settings), projector,
-                                   "Kernel as applied" + (" (flipped 180°)" if settings.flip else "")),
-                    key="kern_heatmap")
-    c2.plotly_chart(histogram_figure(*histogram(shown_values), projector, vmin, vmax), key="kern_histogram")
-    c3.plotly_chart(frequency_figure(frequency_response(kernel), projector), key="kern_frequency")
+    urls = (bytes_url(cache.kernel_input_png(image_id, image, dh, dw), "kernels.input"), png_url(fit(shown, dh, dw), "kernels.output"))
+    inspector_fragment(image, urls, shown_values, kernel, settings, caption, projector, gy,
+                       (base, sample_in_url, projector))
+    st.html(panels_html(effective_kernel(kernel, settings), "Kernel as applied" + (" (flipped 180°)" if settings.flip
+                        else ""), *histogram(shown_values), vmin, vmax, frequency_response(kernel), projector))
     explain("**Frequency response.** The centre of this map is the zero frequency (flat areas), the edges the "
             "finest checkerboard detail. A blur is bright in the middle and dark outside (low-pass: it keeps "
             "smooth regions, removes detail). An edge detector is dark in the middle (flat areas → 0) and bright "

@@ -2,79 +2,55 @@
 
 import numpy as np
 import streamlit as st
-from streamlit_image_coordinates import streamlit_image_coordinates
 
 from app import state
 from components import kernel_url_state
-from components.kernel_display import (
-    CHANNELS,
-    DISPLAY_WIDTH,
-    click_to_pixel,
-    display_height,
-    draw_box,
-    png_bytes,
-)
+from components.kernel_display import CHANNELS, DISPLAY_WIDTH, display_height
 from components.kernel_grids import grid_html
+from components.pixel_picker import PickerView, pixel_picker
 from models.convolution import ConvSettings, inspect_pixel
 
 
-def _selected(ho: int, wo: int) -> tuple[int, int]:
-    """Apply a new click (if any) to the row/col state, clamp to the output, and return (row, col)."""
+def _apply_click(ho: int, wo: int) -> int:
+    """Apply a new click (if any) to the row/col state and clamp both to the output; return the click's time."""
     ss = st.session_state
     click = ss.get(state.KERN_CLICK)
-    if click and click.get("unix_time") != ss.get(state.KERN_LAST_CLICK):
-        ss[state.KERN_LAST_CLICK] = click.get("unix_time")
-        hit = click_to_pixel(click, ho, wo)
-        if hit:
-            ss[state.KERN_ROW], ss[state.KERN_COL] = hit
+    pick = click.get("pick") if isinstance(click, dict) else getattr(click, "pick", None)
+    if isinstance(pick, dict) and pick.get("t") != ss.get(state.KERN_LAST_CLICK):
+        ss[state.KERN_LAST_CLICK] = pick.get("t")
+        ss[state.KERN_ROW], ss[state.KERN_COL] = int(pick.get("row", 0)), int(pick.get("col", 0))
     ss[state.KERN_ROW] = min(max(int(ss.get(state.KERN_ROW, 0)), 0), ho - 1)
     ss[state.KERN_COL] = min(max(int(ss.get(state.KERN_COL, 0)), 0), wo - 1)
-    return ss[state.KERN_ROW], ss[state.KERN_COL]
-
-
-def side_by_side(in_base: np.ndarray, in_shape: tuple, out_disp: np.ndarray, out_shape: tuple, ins,
-                 caption: str) -> None:
-    """in_base: the input already at display size (H',W',3) uint8; out_disp: the output at the same size.
-
-    Only the input changes between clicks (its outline), so the output image stays the same and its
-    iframe does not reload.
-    """
-    h, w = in_shape
-    ho, wo = out_shape
-    dh = in_base.shape[0]
-    in_disp = in_base.copy()
-    sy, sx = dh / h, DISPLAY_WIDTH / w
-    draw_box(in_disp, ins.top * sy, ins.left * sx, (ins.top + ins.span) * sy, (ins.left + ins.span) * sx)
-    left, right = st.columns(2)
-    with right:  # filled first, so the new output reaches the browser before anything else
-        st.markdown(f"**Output** ({ho}×{wo}); **click any pixel** to inspect it")
-        streamlit_image_coordinates(out_disp, width=DISPLAY_WIDTH, key=state.KERN_CLICK,
-                                    png_compression_level=0, cursor="crosshair")
-        st.caption(caption)
-    with left:
-        st.markdown(f"**Input** ({h}×{w}); orange box = the window under the kernel")
-        st.image(png_bytes(in_disp), width=DISPLAY_WIDTH)
+    return int(ss.get(state.KERN_LAST_CLICK) or 0)
 
 
 def display_size(h: int, w: int) -> tuple[int, int]:
     return display_height(h, w), DISPLAY_WIDTH
 
 
-def inspector(image: np.ndarray, in_base: np.ndarray, out: np.ndarray, out_disp: np.ndarray, kernel: np.ndarray,
+def inspector(image: np.ndarray, urls: tuple[str, str], out: np.ndarray, kernel: np.ndarray,
               settings: ConvSettings, caption: str, projector: bool, gy: np.ndarray | None = None,
               url_args: tuple | None = None) -> None:
     """The whole inspector: images (clickable output), pixel pickers and the arithmetic for that pixel.
 
-    url_args: (base kernel, sample_in_url, projector) for kernel_url_state.sync after a click.
+    image: (H,W) or (H,W,3); out: the shown output (Ho,Wo) or (Ho,Wo,3); urls: (input, output) pictures at
+    display size. url_args: (base kernel, sample_in_url, projector) for kernel_url_state.sync after a click.
     """
     ho, wo = out.shape[:2]
-    row, col = _selected(ho, wo)
+    t = _apply_click(ho, wo)
+    row, col = st.session_state[state.KERN_ROW], st.session_state[state.KERN_COL]
+    h, w = image.shape[:2]
+    k = kernel.shape[0]
+    pixel_picker(state.KERN_CLICK, PickerView(
+        urls[0], urls[1], h, w, ho, wo, row, col, k, settings.stride, settings.pad(k), settings.dilation,
+        f"Input ({h}×{w}); orange box = the window under the kernel",
+        f"Output ({ho}×{wo}); click any pixel to inspect it", DISPLAY_WIDTH, projector, t))
+    st.caption(caption)
     channel = 0
     if image.ndim == 3:
         channel = CHANNELS.index(st.session_state.get(state.KERN_CHANNEL) or "red")
     plane = image if image.ndim == 2 else image[..., channel]
     ins = inspect_pixel(plane, kernel, settings, row, col)
-    side_by_side(in_base, image.shape[:2], out_disp, (ho, wo), ins, caption)
     st.subheader(f"Pixel inspector: output row {row}, column {col}")
     c1, c2, c3 = st.columns(3)
     c1.number_input("Output row", 0, ho - 1, key=state.KERN_ROW)

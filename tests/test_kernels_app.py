@@ -1,6 +1,7 @@
 """AppTest: the Kernels page driven control by control, checking the values it shows."""
 
 import io
+import json
 import re
 
 import numpy as np
@@ -31,6 +32,12 @@ def _sum_marker(at) -> tuple[float, float]:
     raise AssertionError("no inspector sum on the page")
 
 
+def _picker(at) -> dict:
+    """What the clickable image pair was sent: image URLs, sizes, chosen pixel, labels."""
+    (element,) = at.get("bidi_component")
+    return json.loads(element.proto.json)
+
+
 def _grid(at) -> np.ndarray:
     return at.data_editor[0].value.to_numpy(dtype=float)
 
@@ -51,7 +58,11 @@ def test_default_page_shows_sobel_output_and_formula(at):
     text = " ".join(m.value for m in at.markdown)
     assert "floor((300 + 2·1 − 1·(3−1) − 1) / 1) + 1 = floor(299/1) + 1 = 300" in text
     assert "floor((451 + 2·1 − 1·(3−1) − 1) / 1) + 1 = floor(450/1) + 1 = 451" in text
-    assert len(at.get("plotly_chart")) >= 4
+    picker = _picker(at)
+    assert (picker["in_h"], picker["in_w"], picker["out_h"], picker["out_w"]) == (300, 451, 300, 451)
+    assert picker["in_src"].endswith(".png") and picker["out_src"].endswith(".png")
+    panels = " ".join(h.proto.body for h in at.get("html"))
+    assert 'data-testid="kern-panels"' in panels and "Histogram of output values" in panels
     assert any("learned conv1 #0" == o for o in at.selectbox(key=state.KERN_PRESET).options)
 
 
@@ -228,7 +239,7 @@ def test_unusual_images_are_converted_and_convolved(name, data, match):
     _ok(at)
     assert not at.error
     assert match is None or any(match in c.value for c in at.caption)
-    assert "20×20" in " ".join(m.value for m in at.markdown)
+    assert _picker(at)["in_label"].startswith("Input (20×20)")
 
 
 def test_url_restores_state_and_flags_malformed_parameters():
@@ -284,3 +295,18 @@ def test_explore_tabs_controls():
         _ok(at)
     assert len(at.get("download_button")) == 3
     assert any("F.conv2d" in c.value for c in at.code)
+
+
+def test_a_click_on_the_output_selects_that_pixel():
+    """The picker reports {row, col, t}; the page shows that pixel's arithmetic and sends the box back."""
+    at = _page()
+    at.session_state[state.KERN_CLICK] = {"pick": {"row": 140, "col": 300, "t": 12345}}
+    _ok(at)
+    picker = _picker(at)
+    assert (picker["row"], picker["col"], picker["t"]) == (140, 300, 12345)
+    total, _ = _sum_marker(at)
+    gray = to_gray(load_sample("cat").rgb).astype(np.float64)
+    sobel = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=np.float64)
+    expected = float((np.pad(gray, 1)[140:143, 300:303] * sobel).sum())  # zero padding, cross-correlation
+    assert total == pytest.approx(expected, abs=1e-4)
+    assert any("output row 140, column 300" in h.value for h in at.subheader)

@@ -9,31 +9,30 @@ import time
 from benchmarks.harness import Scenario
 from tests.support.browser import wait_idle
 
-COMPONENT = 'iframe[title="streamlit_image_coordinates.streamlit_image_coordinates"]'
+PICKER = '[data-testid="pixel-picker"]'
+OUTPUT_IMG = f"{PICKER} .pp-click img"
 QUERY = "image=astronaut&colour=rgb&preset=gaussian&size=7&sigma=1.5&view=stretch"
 ROW_PX = 35  # data editor row height
 INDEX_PX = 50  # data editor index column width
 
 
-def _output_frame(page):
-    return page.locator(COMPONENT).first.element_handle().content_frame()
-
-
 def _mark_output(page):
-    frame = _output_frame(page)
-    frame.evaluate("() => { window.__old = document.getElementById('image').src; }")
-    return frame
+    """Remember the output <img> (inside the picker's shadow root) and its current picture."""
+    img = page.locator(OUTPUT_IMG).element_handle()
+    img.evaluate("(i) => { window.__outImg = i; window.__old = i.src; }")
+    return page
 
 
-def _wait_new_output(frame) -> None:
-    frame.wait_for_function("() => { const i = document.getElementById('image');"
-                            " return i.src !== window.__old && i.complete && i.naturalWidth > 0; }",
-                            timeout=30_000, polling="raf")
+def _wait_new_output(page) -> None:
+    """Until the output <img> shows a new picture, fully decoded (complete) and laid out."""
+    page.wait_for_function("() => { const i = window.__outImg;"
+                           " return i.src !== window.__old && i.complete && i.naturalWidth > 0; }",
+                           timeout=30_000, polling="raf")
 
 
 def _setup(page) -> None:
     page.locator('[data-testid="stDataFrame"]').first.scroll_into_view_if_needed()
-    page.wait_for_selector(COMPONENT)
+    page.locator(OUTPUT_IMG).wait_for()
     wait_idle(page)
 
 
@@ -81,7 +80,7 @@ def _move_slider(page, i: int) -> float:
 
 def _click_pixel(page, i: int) -> float:
     """Click an output pixel; time until the inspector shows the new pixel's sum."""
-    img = page.frame_locator(COMPONENT).first.locator("#image")
+    img = page.locator(OUTPUT_IMG)
     img.scroll_into_view_if_needed()
     box = img.bounding_box()
     row, col = 40 + 29 * i, 60 + 23 * i

@@ -11,7 +11,7 @@ from tests.support.browser import goto, no_exceptions, wait_idle
 
 pytestmark = pytest.mark.e2e
 
-COMPONENT = 'iframe[title="streamlit_image_coordinates.streamlit_image_coordinates"]'
+OUTPUT_IMG = '[data-testid="pixel-picker"] .pp-click img'
 SUM = '[data-testid="stMarkdownContainer"] span[data-sum]'
 TALL = {"width": 1440, "height": 4400}
 
@@ -87,11 +87,16 @@ def inspector_numbers(page) -> tuple[float, float]:
 
 
 def click_output_pixel(page, row: int, col: int, out_h: int, out_w: int) -> None:
-    frame = page.frame_locator(COMPONENT).first
-    img = frame.locator("#image")
+    img = page.locator(OUTPUT_IMG)
     img.scroll_into_view_if_needed()
+    page.wait_for_function("(s) => { const i = document.querySelector('[data-testid=stMain]').querySelector(s)"
+                           " || [...document.querySelectorAll('*')].map(e => e.shadowRoot && e.shadowRoot"
+                           ".querySelector(s)).find(Boolean); return i && i.complete && i.naturalWidth > 0; }",
+                           arg=OUTPUT_IMG)
     box = img.bounding_box()
     img.click(position={"x": (col + 0.5) * box["width"] / out_w, "y": (row + 0.5) * box["height"] / out_h})
+    picker = page.locator('[data-testid="pixel-picker"]')
+    assert (picker.get_attribute("data-row"), picker.get_attribute("data-col")) == (str(row), str(col))
     page.wait_for_function(
         f"() => document.querySelector('h3') && [...document.querySelectorAll('h3')].some("
         f"h => h.textContent.includes('output row {row}, column {col}'))", timeout=20_000)
@@ -161,7 +166,7 @@ def test_malformed_link_shows_notice_and_defaults(page, live_server):
 def test_explore_tabs_render(page, live_server):
     goto(page, live_server, "kernels")
     page.get_by_role("tab", name="2D Gaussian").click()
-    page.wait_for_selector(".js-plotly-plot .gl-container, .js-plotly-plot .main-svg")
+    page.get_by_role("tabpanel", name="2D Gaussian").locator(".js-plotly-plot .main-svg").first.wait_for()
     page.get_by_role("tab", name="Linear vs non-linear filters").click()
     page.wait_for_selector("text=edges after median")
     page.get_by_role("tab", name="Sliding window").click()
