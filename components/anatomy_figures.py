@@ -1,4 +1,7 @@
-"""Figures for the Anatomy page: resolution and feature maps vs depth, training curves, kernel evolution."""
+"""Figures for the Anatomy page's live training: training curves and kernel evolution.
+
+The depth chart of the stack editor is an SVG (components.anatomy_depth_svg): it is redrawn after every edit.
+"""
 
 import base64
 import io
@@ -15,24 +18,6 @@ def png_data_uri(rgb: np.ndarray) -> str:
     buffer = io.BytesIO()
     Image.fromarray(rgb).save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def depth_figure(labels: list[str], resolution: list[int], maps: list[int], projector: bool) -> go.Figure:
-    """Bars: feature maps per layer (right axis); line: spatial resolution in pixels (left axis).
-
-    Built from plain dicts (no make_subplots): it is redrawn after every edit of the stack.
-    """
-    bars = go.Bar(x=labels, y=maps, name="feature maps (channels)", marker_color=CATEGORICAL[1], opacity=0.75,
-                  text=maps, textposition="outside", yaxis="y2")
-    line = go.Scatter(x=labels, y=resolution, name="resolution (pixels per side)", mode="lines+markers",
-                      line_color=CATEGORICAL[0], text=[f"{r}x{r}" for r in resolution],
-                      hovertemplate="%{x}: %{text}<extra></extra>")
-    fig = go.Figure([bars, line], layout=dict(
-        yaxis=dict(title_text="pixels per side", range=[0, max(resolution) * 1.15], color=CATEGORICAL[0]),
-        yaxis2=dict(title_text="feature maps", range=[0, max(maps) * 1.25], overlaying="y", side="right",
-                    showgrid=False, color="#8a5a00", tickformat="d"),
-        height=360 if projector else 300, legend=dict(orientation="h", y=1.15, x=0), xaxis_title="depth (layer)"))
-    return style_figure(fig, projector)
 
 
 def curves_figure(train: list[tuple], heldout: list[tuple], epoch_marks: list[int], projector: bool) -> go.Figure:

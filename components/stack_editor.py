@@ -1,75 +1,74 @@
-"""The layer-stack editor (an editable table) and the shape table it drives. Widgets return plain values."""
+"""The layer-stack editor: an editable table (st.components.v2, JS and CSS in components/anatomy_editor.*).
 
-import pandas as pd
+The editor sends every committed edit at once (st.data_editor holds each edit back 150 ms before it
+sends it), so the shape table beside it (components.anatomy_shape_table) updates in one round trip.
+"""
+
+from pathlib import Path
+
 import streamlit as st
 
-from models.architecture import KIND_NAMES, KINDS, Layer, Row, shape_text
+from models.architecture import KIND_NAMES, KINDS, Layer
 
+_HERE = Path(__file__).parent
 COLUMNS = ("layer", "out", "k", "stride", "padding")
-BAD_ROW_CSS = "background-color: #fddbc7; color: #67001f; font-weight: 700"
-WAITING_CSS = "color: #595959; font-style: italic"
+TITLES = {"layer": "Layer", "out": "Out", "k": "k", "stride": "Stride", "padding": "Pad"}
+HELP = {"layer": "; ".join(f"{k} = {v}" for k, v in KIND_NAMES.items()),
+        "out": "Output channels (conv) or outputs (linear)", "k": "Kernel / window size (conv, pool)",
+        "stride": "Step between windows (conv, pool). Blank pool stride = k.",
+        "padding": "Zeros added on each side (conv)"}
+NEW_KIND = "relu"
+MAX_VALUE = 1_000_000  # anything larger is flagged by models.architecture anyway
 
-
-def _check(problem: str) -> str:
-    return f"… {problem[0].lower()}{problem[1:]}" if problem.startswith("Waiting") else f"✖ {problem}"
-
-
-def _frame(spec: list[Layer]) -> pd.DataFrame:
-    df = pd.DataFrame([{"layer": x.kind, "out": x.out, "k": x.k, "stride": x.stride, "padding": x.padding}
-                       for x in spec], columns=list(COLUMNS))
-    for col in COLUMNS[1:]:
-        df[col] = df[col].astype("Int64")
-    df.index = pd.RangeIndex(1, len(df) + 1)  # row numbers as in the shape table
-    return df
+_editor = st.components.v2.component(
+    "convlab_anatomy_editor",
+    html=('<div class="ae-root"><table class="ae-table"><thead><tr><th>#</th>'
+          + "".join(f'<th data-col="{c}"></th>' for c in COLUMNS)
+          + '<th></th></tr></thead><tbody></tbody></table>'
+          '<button type="button" class="ae-add">+ Add layer</button></div>'),
+    css=(_HERE / "anatomy_editor.css").read_text(),
+    js=(_HERE / "anatomy_editor.js").read_text(),
+)
 
 
 def _int_or_none(value) -> int | None:
-    return None if value is None or pd.isna(value) else int(value)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        return None
+    return max(0, min(MAX_VALUE, int(value)))
+
+
+def rows_to_spec(rows: list) -> list[Layer]:
+    """The editor's rows ([{"layer", "out", "k", "stride", "padding"}]) as Layers; junk becomes blank."""
+    spec = []
+    for r in rows if isinstance(rows, list) else []:
+        if isinstance(r, dict):
+            kind = r.get("layer") if r.get("layer") in KINDS else ""
+            spec.append(Layer(kind, *(_int_or_none(r.get(c)) for c in COLUMNS[1:])))
+    return spec
+
+
+def _spec_rows(spec: list[Layer]) -> list[dict]:
+    return [{"layer": x.kind, "out": x.out, "k": x.k, "stride": x.stride, "padding": x.padding} for x in spec]
+
+
+def _sent(value, key: str) -> dict | None:
+    """The editor's last report {"rows": [...], "seq": n, "version": key} if it belongs to this editor."""
+    sent = value.get("rows") if isinstance(value, dict) else getattr(value, "rows", None)
+    ok = isinstance(sent, dict) and sent.get("version") == key and isinstance(sent.get("rows"), list)
+    return sent if ok else None
 
 
 def layer_editor(spec: list[Layer], key: str, projector: bool = False, disabled: bool = False) -> list[Layer]:
     """An editable table of layers starting from `spec`; returns the edited stack.
 
-    Rows can be added (the + under the table) and deleted (tick a row, then the bin icon).
+    Each row has a bin; "+ Add layer" appends a ReLU row. Under `key`, session state holds
+    {"rows": {"rows": [...], "seq": n, "version": key}} once the stack has been edited.
     """
-    cfg = st.column_config
-    edited = st.data_editor(
-        _frame(spec), key=key, num_rows="dynamic", hide_index=False, disabled=disabled, width="stretch",
-        height=(row := 48 if projector else 35) * (len(spec) + 2) + 3, row_height=row, placeholder="",
-        column_config={
-            "layer": cfg.SelectboxColumn("Layer", width="small", options=list(KINDS), required=True, default="relu",
-                                         help="; ".join(f"{k} = {v}" for k, v in KIND_NAMES.items())),
-            "out": cfg.NumberColumn("Out", width="small", min_value=0, step=1,
-                                    help="Output channels (conv) or outputs (linear)"),
-            "k": cfg.NumberColumn("k", width="small", min_value=0, step=1, help="Kernel / window size (conv, pool)"),
-            "stride": cfg.NumberColumn("Stride", width="small", min_value=0, step=1,
-                                       help="Step between windows (conv, pool). Blank pool stride = k."),
-            "padding": cfg.NumberColumn("Pad", width="small", min_value=0, step=1, help="Zeros added on each side (conv)"),
-        },
-    )
-    return [Layer(str(r["layer"]) if isinstance(r["layer"], str) else "",
-                  *(_int_or_none(r[c]) for c in COLUMNS[1:])) for r in edited.to_dict("records")]
-
-
-def _field(value: int | None, row: Row, none_text: str) -> str:
-    if row.shape is None:
-        return "?"
-    return none_text if value is None else str(value)
-
-
-def shape_table(rows: list[Row], input_shape: tuple[int, ...], total: int) -> None:
-    """Input plus one line per layer: output shape, parameters, receptive field, jump, and any problem."""
-    lines = [{"#": "", "Layer": "input image", "Output shape": shape_text(tuple(input_shape)), "Parameters": "",
-              "Receptive field": "1", "Jump": "1", "Check": ""}]
-    for r in rows:
-        lines.append({"#": str(r.index), "Layer": r.label, "Output shape": shape_text(r.shape),
-                      "Parameters": f"{r.params:,}" if r.shape is not None else "?",
-                      "Receptive field": _field(r.rf, r, "whole input"), "Jump": _field(r.jump, r, "—"),
-                      "Check": "✔" if r.ok else _check(r.problem)})
-    lines.append({"#": "", "Layer": "total", "Output shape": "", "Parameters": f"{total:,}",
-                  "Receptive field": "", "Jump": "", "Check": ""})
-    df = pd.DataFrame(lines)
-    css = {i: BAD_ROW_CSS if line["Check"].startswith("✖") else WAITING_CSS
-           for i, line in enumerate(lines) if line["Check"].startswith(("✖", "…"))}
-    styled = df.style.apply(lambda row: [css.get(row.name, "")] * len(row), axis=1)
-    st.table(styled, hide_index=True)
+    before = _sent(st.session_state.get(key), key)  # shown again if the editor is remounted
+    data = dict(rows=_spec_rows(rows_to_spec(before["rows"]) if before else spec),
+                seq=int(before.get("seq") or 0) if before else 0, version=key,
+                kinds=[[k, KIND_NAMES[k]] for k in KINDS], titles=TITLES, help=HELP, new_kind=NEW_KIND,
+                projector=projector, disabled=disabled)
+    sent = _sent(_editor(key=key, data=data, default={"rows": None}, on_rows_change=lambda: None,
+                         width="stretch"), key)
+    return rows_to_spec(sent["rows"]) if sent else list(spec)

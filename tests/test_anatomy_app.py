@@ -1,10 +1,13 @@
 """AppTest: the Anatomy & training page, driven by its widget keys, with the values it shows checked."""
 
 import time
+from html.parser import HTMLParser
 
+import pandas as pd
 import pytest
 
 from app import state
+from components.stack_editor import _spec_rows
 from models import architecture as arch
 from tests.conftest import app_at
 
@@ -12,8 +15,38 @@ PAGE = "views/anatomy.py"
 EDITOR = f"{state.ANATOMY_EDITOR}_0_0"  # default preset, no resets
 
 
-def _table(at):
-    return at.table[0].value
+class _Cells(HTMLParser):
+    """The text of every <th>/<td>, row by row, and each body row's class."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows, self.classes, self._cell = [], [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows.append([])
+            self.classes.append(dict(attrs).get("class") or "")
+        elif tag in ("td", "th"):
+            self._cell = ""
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell += data
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th"):
+            self.rows[-1].append(self._cell)
+            self._cell = None
+
+
+def _table(at) -> pd.DataFrame:
+    """The shape table (HTML) as a DataFrame of its cell texts, plus a "class" column (bad / waiting / total)."""
+    page = next(h.value for h in at.html if 'data-testid="anatomy-shapes"' in h.value)
+    cells = _Cells()
+    cells.feed(page)
+    df = pd.DataFrame(cells.rows[1:], columns=cells.rows[0])
+    df["class"] = cells.classes[1:]
+    return df
 
 
 def _total(at) -> str:
@@ -21,8 +54,12 @@ def _total(at) -> str:
     return df[df["Layer"] == "total"]["Parameters"].iloc[0]
 
 
-def _edits(edited=None, added=None, deleted=None) -> dict:
-    return {"edited_rows": edited or {}, "added_rows": added or [], "deleted_rows": deleted or []}
+def _edit(at, change, seq=1) -> None:
+    """Send the editor's report for the default stack after change(rows) (rows: list of dicts), as the browser does."""
+    rows = _spec_rows(arch.PRESETS[arch.DEFAULT_PRESET])
+    change(rows)
+    at.session_state[EDITOR] = {"rows": {"rows": rows, "seq": seq, "version": EDITOR}}
+    at.run()
 
 
 def _wait_for_training(at, timeout=180):
@@ -42,7 +79,9 @@ def test_default_stack_table_plot_and_code():
     assert list(df["Output shape"])[:4] == ["1 × 28 × 28", "10 × 26 × 26", "10 × 26 × 26", "10 × 13 × 13"]
     assert list(df["Receptive field"])[1:7] == ["3", "3", "4", "8", "8", "10"]
     assert list(df["Jump"])[1:7] == ["1", "1", "2", "2", "2", "4"]
-    assert _total(at) == "27,480" and not at.error
+    assert _total(at) == "27,480" and not at.error and set(_table(at)["class"]) == {"", "total"}
+    svg = next(m.value for m in at.markdown if m.value.startswith("<svg"))
+    assert 'data-testid="anatomy-depth"' in svg and ">1·conv</text>" in svg and ">6·pool</text>" in svg
     code = at.code[0].value
     assert "nn.Conv2d(1, 10, kernel_size=3" in code and "nn.Linear(500, 50)" in code
     assert any("can be trained below" in c.value for c in at.caption)
@@ -64,28 +103,40 @@ def test_presets_and_input_sizes(preset, input_name, total):
 
 def test_editing_a_row_updates_shapes_and_a_bad_row_is_flagged():
     at = app_at(PAGE)
-    at.session_state[EDITOR] = _edits(edited={0: {"k": 5}})
-    at.run()
+    _edit(at, lambda rows: rows[0].update(k=5))
     df = _table(at)
     assert df["Output shape"].iloc[1] == "10 × 24 × 24" and df["Receptive field"].iloc[1] == "5"
-    at.session_state[EDITOR] = _edits(edited={0: {"k": 29}})
-    at.run()
+    _edit(at, lambda rows: rows[0].update(k=29), seq=2)
     assert not at.exception
     df = _table(at)
     assert df["Check"].iloc[1].startswith("✖ The 29x29 window does not fit in the 28x28 input")
     assert df["Check"].iloc[2] == "… waiting for row 1 to be fixed."
+    assert list(df["class"].iloc[1:4]) == ["bad", "waiting", "waiting"]
     assert at.error[0].value.startswith("Row 1: The 29x29 window does not fit")
     assert not at.code and any("Fix the flagged rows" in w.value for w in at.warning)
 
 
 def test_linear_before_flatten_is_flagged_and_added_rows_count():
     at = app_at(PAGE)
-    at.session_state[EDITOR] = _edits(deleted=[6])  # remove Flatten
-    at.run()
+    _edit(at, lambda rows: rows.pop(6))  # remove Flatten
     assert "Add a Flatten layer before it" in at.error[0].value and at.error[0].value.startswith("Row 7:")
-    at.session_state[EDITOR] = _edits(added=[{"layer": "relu"}])
-    at.run()
+    _edit(at, lambda rows: rows.append({"layer": "relu", "out": None, "k": None, "stride": None, "padding": None}),
+          seq=2)
     assert not at.error and _table(at)["Layer"].iloc[11] == "ReLU"
+
+
+def test_reset_goes_back_to_the_preset_and_a_stale_report_is_ignored():
+    at = app_at(PAGE)
+    _edit(at, lambda rows: rows[0].update(k=5))
+    assert _table(at)["Output shape"].iloc[1] == "10 × 24 × 24"
+    at.button(key="anatomy_reset").click().run()
+    assert not at.exception and _table(at)["Output shape"].iloc[1] == "10 × 26 × 26"
+    assert at.session_state[state.ANATOMY_SPEC][0] == arch.PRESETS[arch.DEFAULT_PRESET]
+    rows = _spec_rows(arch.PRESETS[arch.DEFAULT_PRESET])
+    rows[0]["k"] = 5  # a report made for the editor before the reset
+    at.session_state[f"{state.ANATOMY_EDITOR}_0_1"] = {"rows": {"rows": rows, "seq": 9, "version": EDITOR}}
+    at.run()
+    assert _table(at)["Output shape"].iloc[1] == "10 × 26 × 26"
 
 
 def test_torchinfo_check_agrees_with_table():
@@ -143,8 +194,7 @@ def test_designed_stack_training_needs_ten_outputs():
     at = app_at(PAGE)
     at.radio(key=state.ANATOMY_TRAIN_WHAT).set_value("stack").run()
     assert not at.warning and not at.button(key="anatomy_start").disabled
-    at.session_state[EDITOR] = _edits(deleted=[9])  # drop the last Linear -> 50 outputs
-    at.run()
+    _edit(at, lambda rows: rows.pop(9))  # drop the last Linear -> 50 outputs
     assert any("must give 10 outputs" in w.value for w in at.warning)
     assert at.button(key="anatomy_start").disabled
 

@@ -6,7 +6,8 @@ import streamlit as st
 
 from app import cache, state
 from components import stack_editor, training_panel
-from components.anatomy_figures import depth_figure
+from components.anatomy_depth_svg import depth_chart
+from components.anatomy_shape_table import shape_table
 from components.layout import explain
 from models import architecture as arch
 from models import data
@@ -29,28 +30,33 @@ explain(
 def explorer() -> None:
     st.subheader("Architecture explorer")
     c1, c2 = st.columns(2)
-    preset = c1.selectbox("Start from", list(arch.PRESETS), key=state.ANATOMY_PRESET)
-    input_name = c2.radio("Input image", list(arch.INPUTS), key=state.ANATOMY_INPUT, horizontal=True)
-    input_shape = arch.INPUTS[input_name]
+    c1.selectbox("Start from", list(arch.PRESETS), key=state.ANATOMY_PRESET)
+    c2.radio("Input image", list(arch.INPUTS), key=state.ANATOMY_INPUT, horizontal=True)
+    stack_view()
+
+
+@st.fragment
+def stack_view() -> None:
+    """The editor and everything it drives. Its own fragment: an edit reruns only this, table first."""
+    preset = st.session_state[state.ANATOMY_PRESET]
+    input_shape = arch.INPUTS[st.session_state[state.ANATOMY_INPUT]]
     resets = st.session_state.get(state.ANATOMY_RESETS, 0)
     editor_key = f"{state.ANATOMY_EDITOR}_{list(arch.PRESETS).index(preset)}_{resets}"
     left, right = (st.container(), st.container()) if projector else st.columns([5, 6])
     with left:
-        st.caption("Edit any cell; add a row with **+** below the table, delete by ticking a row and the bin. "
+        st.caption("Edit any cell (Enter or Tab applies it); **+ Add layer** appends a row, ✕ deletes one. "
                    "Blank pool stride = k.")
         spec = stack_editor.layer_editor(arch.PRESETS[preset], editor_key, projector)
-        if st.button("Reset to preset", key="anatomy_reset", icon=":material/restart_alt:"):
-            st.session_state[state.ANATOMY_RESETS] = resets + 1
-            st.rerun(scope="fragment")
     rows = arch.propagate(spec, input_shape)
     st.session_state[state.ANATOMY_SPEC] = (spec, input_shape)
     problems = arch.stack_problems(rows)
     with right:
-        stack_editor.shape_table(rows, input_shape, arch.total_params(rows))
+        shape_table(rows, input_shape, arch.total_params(rows), projector)  # sent before anything slower
         for problem in problems:
             st.error(problem, icon=":material/error:")
-    st.plotly_chart(depth_figure(*arch.depth_profile(rows, input_shape), projector), key="anatomy_depth",
-                    config={"displayModeBar": False})
+    left.button("Reset to preset", key="anatomy_reset", icon=":material/restart_alt:",
+                on_click=lambda: st.session_state.update({state.ANATOMY_RESETS: resets + 1}))
+    depth_chart(*arch.depth_profile(rows, input_shape), projector)
     if problems:
         st.warning("Fix the flagged rows to export the stack as PyTorch code.")
         return

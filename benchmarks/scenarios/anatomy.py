@@ -13,20 +13,16 @@ import time
 from benchmarks.harness import Scenario
 from tests.support.browser import goto, wait_idle
 
-TABLE_JS = "() => (document.querySelector('[data-testid=\"stTable\"]')?.innerText || '').includes('{text}')"
+TABLE_JS = ("() => (document.querySelector('[data-testid=\"anatomy-shapes\"]')?.innerText || '')"
+            ".includes('{text}')")
 _state: dict = {}
 
 
 def _open_kernel_cell(page) -> None:
-    """Select row 1's kernel-size cell of the layer editor and open its cell editor."""
-    editor = page.locator('[data-testid="stDataFrame"]').first
-    editor.scroll_into_view_if_needed()
-    box = editor.bounding_box()
-    page.mouse.click(box["x"] + box["width"] - 12, box["y"] + 35 * 1.5)
-    page.keyboard.press("ArrowLeft")
-    page.keyboard.press("ArrowLeft")
-    page.keyboard.press("Enter")
-    page.wait_for_timeout(250)  # the cell editor opens
+    """Click row 1's kernel-size cell of the layer editor and select its text, as a person would."""
+    cell = page.locator('input[data-row="0"][data-col="k"]')
+    cell.scroll_into_view_if_needed()
+    cell.click()
     page.keyboard.press("ControlOrMeta+a")
 
 

@@ -8,7 +8,7 @@ from tests.support.browser import goto, no_exceptions, wait_idle
 pytestmark = pytest.mark.e2e
 
 TALL = {"width": 1440, "height": 3600}
-TABLE = '[data-testid="stTable"]'
+TABLE = '[data-testid="anatomy-shapes"]'
 
 
 def table_text(page) -> str:
@@ -26,17 +26,11 @@ def pick(page, label: str, option: str) -> None:
     wait_idle(page)
 
 
-def edit_first_row(page, columns_left_of_pad: int, value: str) -> None:
-    """Select row 1's Pad cell (the right-most column), move left, type a value and commit."""
-    editor = page.locator('[data-testid="stDataFrame"]').first
-    editor.scroll_into_view_if_needed()
-    box = editor.bounding_box()
-    row_h = 48 if page.url.endswith("projector=1") else 35
-    page.mouse.click(box["x"] + box["width"] - 12, box["y"] + row_h * 1.5)
-    for _ in range(columns_left_of_pad):
-        page.keyboard.press("ArrowLeft")
-    page.keyboard.press("Enter")
-    page.wait_for_timeout(200)
+def edit_first_row(page, column: str, value: str) -> None:
+    """Click row 1's cell in `column` of the layer editor, type a value and commit it with Enter."""
+    cell = page.locator(f'input[data-row="0"][data-col="{column}"]')
+    cell.scroll_into_view_if_needed()
+    cell.click()
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.type(value, delay=30)
     page.keyboard.press("Enter")
@@ -59,16 +53,24 @@ def test_edit_stack_shapes_flags_and_presets(page, live_server):
     no_exceptions(page)
     assert total_params(page) == "27,480"
     assert "10 × 13 × 13" in table_text(page)
-    edit_first_row(page, 2, "5")  # conv1 k: 3 -> 5
-    page.wait_for_function("() => document.querySelector('[data-testid=\"stTable\"]').innerText.includes('10 × 24 × 24')")
-    edit_first_row(page, 2, "29")  # too big for a 28x28 input
+    edit_first_row(page, "k", "5")  # conv1 k: 3 -> 5
+    page.wait_for_function(f"() => document.querySelector('{TABLE}').innerText.includes('10 × 24 × 24')")
+    edit_first_row(page, "k", "29")  # too big for a 28x28 input
     page.get_by_text("The 29x29 window does not fit").first.wait_for()
     assert "Row 1: The 29x29 window" in page.locator('[data-testid="stAlertContentError"]').first.inner_text()
     assert "waiting for row 1" in table_text(page)
     shot(page, "anatomy_invalid_row")
     page.get_by_role("button", name="Reset to preset").click()
     wait_idle(page)
-    page.wait_for_function("() => document.querySelector('[data-testid=\"stTable\"]').innerText.includes('27,480')")
+    page.wait_for_function(f"() => document.querySelector('{TABLE}').innerText.includes('27,480')")
+    assert page.locator('input[data-row="0"][data-col="k"]').input_value() == "3"
+    page.locator(".ae-add").click()  # + Add layer: a ReLU at the end
+    page.wait_for_function(f"() => document.querySelector('{TABLE}').innerText.includes('11\\tReLU')")
+    page.get_by_role("button", name="Delete row 7").click()  # Flatten
+    page.get_by_text("Add a Flatten layer before it").first.wait_for()
+    page.get_by_role("button", name="Reset to preset").click()
+    wait_idle(page)
+    page.wait_for_function(f"() => document.querySelector('{TABLE}').innerText.includes('27,480')")
     pick(page, "Start from", "LeNet-5 (LeCun 1998, ReLU version)")
     assert total_params(page) == "61,706"
     page.get_by_text("64x64x3 (small colour photo)").click()
@@ -86,6 +88,11 @@ def test_projector_explorer_and_training(page, live_server):
     goto(page, live_server, "anatomy", query="projector=1")
     no_exceptions(page)
     assert total_params(page) == "27,480"
+    size = "el => parseFloat(getComputedStyle(el).fontSize)"
+    assert page.locator(f"{TABLE} td").first.evaluate(size) >= 22  # 14.4 px without the projector
+    assert page.locator('input[data-row="0"][data-col="k"]').evaluate(size) >= 22
+    page.locator(TABLE).scroll_into_view_if_needed()
+    shot(page, "anatomy_projector_table")
     start_training(page, "1", "256")
     page.wait_for_function("() => document.body.innerText.includes('Samples seen')")
     page.wait_for_timeout(1500)
@@ -102,7 +109,8 @@ def test_train_send_to_digits_this_session_only(page, live_server, browser):
     start_training(page, "1", "128")
     page.get_by_text("Finished after 79 iterations").wait_for(timeout=180_000)
     wait_idle(page)
-    assert page.locator('[data-testid="stPlotlyChart"]').count() >= 3  # depth plot, curves, kernels
+    assert page.locator('[data-testid="stPlotlyChart"]').count() >= 2  # curves, kernels
+    assert page.locator('svg[data-testid="anatomy-depth"] circle').count() == 5  # depth chart: input + 4 levels
     assert "79 / 79" in page.locator('[data-testid="stMetric"]').nth(1).inner_text()
     shot(page, "anatomy_trained")
     page.get_by_role("button", name="Use this model on the Draw a digit page").click()

@@ -1,0 +1,79 @@
+"""Resolution and feature maps against depth as one small inline SVG (redrawn after every stack edit).
+
+An SVG string costs well under a millisecond to build and draws without blocking the browser, unlike a
+plotly figure; hovering a bar or a point shows its numbers (SVG <title>).
+"""
+
+from html import escape
+
+import streamlit as st
+
+from components.theme import CATEGORICAL
+
+BAR_TEXT = "#8a5a00"  # dark orange: readable on white, matches the bars' axis
+
+
+def _ticks(top: float, n: int = 4) -> list[int]:
+    step = max(1, round(top / n))
+    return list(range(0, int(top) + 1, step))
+
+
+def depth_svg(labels: list[str], resolution: list[int], maps: list[int], projector: bool) -> str:
+    """Bars: feature maps per layer (right axis); line: spatial resolution in pixels per side (left axis)."""
+    fs = 19 if projector else 13
+    lw = 4 if projector else 2.5
+    w, h = 900, 380 if projector else 300
+    left, right, top, bottom = 8 + 3.2 * fs, 8 + 3.2 * fs, 2.6 * fs, 3.2 * fs
+    pw, ph = w - left - right, h - top - bottom
+    res_top, map_top = max(resolution) * 1.15 or 1, max(maps) * 1.25 or 1
+    n = len(labels)
+    slot = pw / n
+    xs = [left + slot * (i + 0.5) for i in range(n)]
+
+    def y_res(v: float) -> float:
+        return top + ph * (1 - v / res_top)
+
+    def y_map(v: float) -> float:
+        return top + ph * (1 - v / map_top)
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="100%" role="img" '
+           f'data-testid="anatomy-depth" font-family="sans-serif" font-size="{fs}" '
+           f'aria-label="Resolution and feature maps against depth">']
+    for t in _ticks(res_top / 1.15):
+        y = y_res(t)
+        out.append(f'<line x1="{left}" x2="{left + pw}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e3e3"/>'
+                   f'<text x="{left - 6}" y="{y + fs * 0.35:.1f}" text-anchor="end" fill="{CATEGORICAL[0]}">{t}</text>')
+    for t in _ticks(map_top / 1.25):
+        out.append(f'<text x="{left + pw + 6}" y="{y_map(t) + fs * 0.35:.1f}" fill="{BAR_TEXT}">{t}</text>')
+    bar_w = min(slot * 0.6, 70)
+    for x, label, m, r in zip(xs, labels, maps, resolution, strict=True):
+        y = y_map(m)
+        tip = escape(f"{label}: {m} feature maps, {r}x{r} pixels")
+        out.append(f'<rect x="{x - bar_w / 2:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{top + ph - y:.1f}" '
+                   f'fill="{CATEGORICAL[1]}" fill-opacity="0.75"><title>{tip}</title></rect>'
+                   f'<text x="{x:.1f}" y="{y - 4:.1f}" text-anchor="middle" fill="{BAR_TEXT}">{m}</text>'
+                   f'<text x="{x:.1f}" y="{top + ph + fs * 1.3:.1f}" text-anchor="middle" fill="#111">{escape(label)}</text>')
+    points = " ".join(f"{x:.1f},{y_res(r):.1f}" for x, r in zip(xs, resolution, strict=True))
+    out.append(f'<polyline points="{points}" fill="none" stroke="{CATEGORICAL[0]}" stroke-width="{lw}"/>')
+    for x, label, r in zip(xs, labels, resolution, strict=True):
+        out.append(f'<circle cx="{x:.1f}" cy="{y_res(r):.1f}" r="{lw * 1.6}" fill="{CATEGORICAL[0]}">'
+                   f'<title>{escape(label)}: {r}x{r}</title></circle>')
+    out.append(f'<line x1="{left}" x2="{left + pw}" y1="{top + ph}" y2="{top + ph}" stroke="#111"/>'
+               f'<text x="{left + pw / 2}" y="{h - fs * 0.4:.1f}" text-anchor="middle" fill="#111">depth (layer)</text>'
+               f'<text transform="translate({fs * 1.0:.1f} {top + ph / 2:.1f}) rotate(-90)" text-anchor="middle" '
+               f'fill="{CATEGORICAL[0]}">pixels per side</text>'
+               f'<text transform="translate({w - fs * 0.3:.1f} {top + ph / 2:.1f}) rotate(-90)" text-anchor="middle" '
+               f'fill="{BAR_TEXT}">feature maps</text>')
+    legend_y = fs * 1.2
+    out.append(f'<rect x="{left}" y="{legend_y - fs * 0.8:.1f}" width="{fs}" height="{fs}" fill="{CATEGORICAL[1]}" '
+               f'fill-opacity="0.75"/><text x="{left + fs * 1.4}" y="{legend_y:.1f}" fill="#111">feature maps '
+               f'(channels)</text><line x1="{left + fs * 14}" x2="{left + fs * 16}" y1="{legend_y - fs * 0.3:.1f}" '
+               f'y2="{legend_y - fs * 0.3:.1f}" stroke="{CATEGORICAL[0]}" stroke-width="{lw}"/>'
+               f'<text x="{left + fs * 16.5}" y="{legend_y:.1f}" fill="#111">resolution (pixels per side)</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def depth_chart(labels: list[str], resolution: list[int], maps: list[int], projector: bool) -> None:
+    """Put the SVG on the page (st.html would strip SVG; markdown passes it through)."""
+    st.markdown(depth_svg(labels, resolution, maps, projector), unsafe_allow_html=True)
