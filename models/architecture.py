@@ -81,12 +81,14 @@ class Row:
 
 
 def describe(layer: Layer) -> str:
+    """The row in words, e.g. "Conv 3x3, 10 maps, stride 1, pad 0"; a missing number shows as "?"."""
+    out, k, stride, pad = ("?" if v is None else v for v in (layer.out, layer.k, layer.stride, layer.padding))
     if layer.kind == "conv":
-        return f"Conv {layer.k}x{layer.k}, {layer.out} maps, stride {layer.stride}, pad {layer.padding}"
+        return f"Conv {k}x{k}, {out} maps, stride {stride}, pad {pad}"
     if layer.kind in ("maxpool", "avgpool"):
-        return f"{KIND_NAMES[layer.kind]} {layer.k}x{layer.k}, stride {layer.stride}"
+        return f"{KIND_NAMES[layer.kind]} {k}x{k}, stride {stride}"
     if layer.kind == "linear":
-        return f"Linear → {layer.out}"
+        return f"Linear → {out}"
     return KIND_NAMES.get(layer.kind, str(layer.kind))
 
 

@@ -157,3 +157,9 @@ def test_trainable_reason():
 def test_pool_stride_defaults_to_kernel_size():
     rows = A.propagate([A.Layer("maxpool", k=2)], MNIST)
     assert rows[0].shape == (1, 14, 14) and rows[0].jump == 2
+
+
+def test_describe_shows_missing_numbers_as_question_marks():
+    assert A.describe(A.Layer("maxpool")) == "Max pool ?x?, stride ?"
+    assert A.describe(A.Layer("conv", 8, 3)) == "Conv 3x3, 8 maps, stride ?, pad ?"
+    assert A.describe(A.conv(10, 3)) == "Conv 3x3, 10 maps, stride 1, pad 0"
