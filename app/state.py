@@ -124,6 +124,7 @@ TF_DS_DROP = "tf_ds_drop"  # bool: drop_last
 TF_DS_SEED = "tf_ds_seed"  # int: DataLoader seed
 TF_DS_WALKER = "tf_ds_walker"  # (signature, models.digit_dataset.EpochWalker, last Batch | None)
 TF_RUNS = "tf_runs"  # int: workbench runs so far (the benchmark waits for the next one)
+TF_CLOCK = "tf_clock"  # (wall, cpu) start of the view run, for the DataLoader fragment's done marker
 
 # --- Pooling page (issue 5) ---
 POOL_SOURCE = "pool_source"  # str: models.grid_sources.SOURCES

@@ -1,4 +1,6 @@
-"""The stage strip: the image after every step, labelled with type, shape, dtype and value range."""
+"""The stage strip: the image after every step, labelled with type, shape, dtype and value range.
+
+The whole strip is one HTML element (components.transform_cards), so a parameter change redraws one element."""
 
 import io
 
@@ -6,7 +8,10 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
+from components.transform_cards import grid, img_tag, text
+
 THUMB = 224  # longest displayed side; small images are enlarged with nearest-neighbour so pixels stay sharp
+THUMB_PROJECTOR = 320  # the projector shows three stages a row, each twice as wide
 
 
 def encode_png(rgb: np.ndarray) -> bytes:
@@ -16,47 +21,32 @@ def encode_png(rgb: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
-def png(view: np.ndarray, side: int = THUMB) -> bytes:
-    """The thumbnail of a stage view as PNG bytes."""
-    return encode_png(thumbnail(view, side))
+def stage_card(stage, side: int) -> str:
+    """One stage as HTML: title, picture, then type · dtype, shape, statistics, and what it drew."""
+    title = "Input" if stage.step is None else stage.step["name"]
+    info = stage.info
+    lines = [f'<div class="tfv-title">{text(title)}</div>',
+             img_tag(stage.view, side, f"{title} stage"),
+             f"<div><code>{text(info.kind)}</code> · <code>{text(info.dtype)}</code></div>",
+             f"<div>{text(info.shape)}</div>",
+             f"<div>{text(info.stats)}</div>"]
+    if stage.view_note:
+        lines.append(f'<div class="tfv-cap">view: {text(stage.view_note)}</div>')
+    if stage.sampled:
+        lines.append(f'<div><span class="tfv-drew">drew: {text(stage.sampled)}</span></div>')
+    lines += [f'<div class="tfv-warn">⚠ {text(w)}</div>' for w in stage.warnings]
+    return "".join(lines)
 
 
-def thumbnail(view: np.ndarray, side: int = THUMB) -> np.ndarray:
-    """(H, W, 3) uint8 -> at most side x side; tiny images (MNIST) blown up with sharp pixels."""
-    h, w = view.shape[:2]
-    if max(h, w) > side:
-        img = Image.fromarray(view)
-        img.thumbnail((side, side), Image.Resampling.BILINEAR)
-        return np.asarray(img)
-    if max(h, w) * 4 <= side:
-        k = side // max(h, w)
-        return np.repeat(np.repeat(view, k, axis=0), k, axis=1)
-    return view
+def strip_html(result, per_row: int, projector: bool) -> str:
+    side = THUMB_PROJECTOR if projector else THUMB
+    return grid([stage_card(s, side) for s in result.stages], per_row, projector, "tf-strip")
 
 
 def render_strip(result, per_row: int, projector: bool) -> None:
     """result: models.pipeline.RunResult. Stages in rows of `per_row`, then the failing step, if any."""
-    stages = result.stages
-    for start in range(0, len(stages), per_row):
-        cols = st.columns(per_row)
-        for col, stage in zip(cols, stages[start:start + per_row], strict=False):
-            with col, st.container(border=True):
-                _stage(stage, projector)
+    st.html(strip_html(result, per_row, projector))
     if result.problem:
         p = result.problem
         st.error(f"**Step {p.index + 1} ({p.step['name']}) cannot run here.** {p.message} "
                  f"The stages before it are shown above.", icon=":material/block:")
-
-
-def _stage(stage, projector: bool) -> None:
-    title = "Input" if stage.step is None else stage.step["name"]
-    st.markdown(f"**{title}**")
-    st.image(png(stage.view), output_format="PNG", width="stretch")
-    info = stage.info
-    st.markdown(f"`{info.kind}` · `{info.dtype}`  \n{info.shape}  \n{info.stats}")
-    if stage.view_note:
-        st.caption(f":material/visibility: {stage.view_note}")
-    if stage.sampled:
-        st.markdown(f":blue-background[drew: {stage.sampled}]")
-    for w in stage.warnings:
-        st.warning(w, icon=":material/warning:")

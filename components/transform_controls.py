@@ -1,4 +1,8 @@
-"""Session state of the Transforms page: the step list, the URL round trip, and the button callbacks."""
+"""Session state of the Transforms page: the step list, the URL round trip, and the button callbacks.
+
+The page is two fragments: the editor (EDITOR) and the view of the result (VIEW: seed, tabs, stage strip,
+random grid, export, DataLoader). Callbacks name the fragments to redraw, so a parameter change redraws
+only the view and a structural change both; nothing else on the page is sent again."""
 
 import random
 import time
@@ -12,6 +16,7 @@ from models.pipeline_io import MAX_SEED, PipelineFileError, decode_url, encode_u
 
 DEFAULT_PRESET = "ImageNet training"
 URL_KEY = "tf"
+EDITOR, VIEW = "tf_editor_fragment", "tf_view_fragment"  # st.fragment keys (targets of st.rerun)
 MAX_IMPORT_BYTES = 100_000
 
 
@@ -57,8 +62,14 @@ def show_notice() -> None:
         getattr(st, notice[0])(notice[1])
 
 
+def refresh(structural: bool) -> None:
+    """From a callback: redraw the view, and the editor too when the pipeline's structure changed."""
+    st.rerun([EDITOR, VIEW] if structural else VIEW)
+
+
 def on_add() -> None:
     add_step(st.session_state[state.TF_STEPS], st.session_state[state.TF_ADD], st.session_state, state.TF_NEXT_ID)
+    refresh(True)
 
 
 def on_preset() -> None:
@@ -66,8 +77,10 @@ def on_preset() -> None:
 
 
 def on_mnist_preset() -> None:
+    """From the DataLoader tab: the whole page reruns, so the Preset box shows the preset too."""
     st.session_state[state.TF_PRESET] = "MNIST training augmentation"
     on_preset()
+    st.rerun()
 
 
 def on_clear() -> None:
@@ -88,18 +101,27 @@ def on_import() -> None:
             raise PipelineFileError(f"This file is {len(data) // 1000} kB; a pipeline file is at most "
                                     f"{MAX_IMPORT_BYTES // 1000} kB.")
         _replace(*from_json(data))
-        st.session_state[state.TF_NOTICE] = ("success", f"Loaded {upload.name}.")
     except PipelineFileError as exc:
         st.session_state[state.TF_NOTICE] = ("error", f"Cannot load **{upload.name}**: {exc}")
+        return
+    st.session_state[state.TF_NOTICE] = ("success", f"Loaded {upload.name}.")
+    refresh(True)
 
 
 def preset_names() -> list[str]:
     return list(PRESETS)
 
 
-def done_marker(started: tuple[float, float]) -> None:
-    """Last element of every workbench run: its cost in wall-clock and in CPU time of this script thread
-    (which a busy machine does not inflate); the benchmarks read the data attributes."""
+def start_clock() -> None:
+    """Start timing a run of the view (read by done_marker, in the view or in the DataLoader fragment)."""
+    st.session_state[state.TF_CLOCK] = time.perf_counter(), time.thread_time()
+
+
+def done_marker() -> None:
+    """Last element of every run of the view, or of the DataLoader fragment when only that reran: the run's
+    cost in wall-clock and in CPU time of this script thread (which a busy machine does not inflate); the
+    benchmarks read the data attributes. Exactly one marker is on the page."""
+    started = st.session_state.pop(state.TF_CLOCK, None) or (time.perf_counter(), time.thread_time())
     runs = st.session_state[state.TF_RUNS] = st.session_state.get(state.TF_RUNS, 0) + 1
     wall, cpu = 1000 * (time.perf_counter() - started[0]), 1000 * (time.thread_time() - started[1])
     st.html(f'<div data-testid="tf-done" data-run="{runs}" data-cpu-ms="{cpu:.1f}" style="font-size:0.8rem;'

@@ -1,5 +1,8 @@
 """The Dataset & DataLoader tab: controls, the data-path diagram, the custom Dataset's code, and a step
-button that walks through the minibatches of an epoch (then the next epoch, reshuffled when shuffle is on)."""
+button that walks through the minibatches of an epoch (then the next epoch, reshuffled when shuffle is on).
+
+The step buttons, the minibatch, the definitions and the diagram form their own fragment (BATCH): the next
+minibatch redraws only them, not the controls, the Dataset's source or anything else on the page."""
 
 import inspect
 
@@ -59,10 +62,24 @@ def _check_first_sample(steps, source) -> str:
     return "" if hasattr(result.output, "shape") else loader_problem(TypeError("found <class PIL"))
 
 
-def render_dataset(steps: list[dict], projector: bool, on_fix) -> None:
-    source, n, batch, seed, shuffle, drop = _controls()
+BATCH = "tf_batch_fragment"  # st.fragment key
+
+
+def render_dataset(steps: list[dict], projector: bool, on_fix, done_marker) -> None:
+    """done_marker(): the page's end-of-run marker, drawn at the end of the minibatch fragment."""
+    settings = _controls()
+    problem = _check_first_sample(steps, settings[0])
+    _batch_section(steps, settings, problem, projector, on_fix, done_marker)
+    st.markdown("**The custom `Dataset` used here** (`models/digit_dataset.py`): `__len__` says how many samples "
+                "there are, `__getitem__(i)` loads sample i and runs the pipeline on it.")
+    st.code(inspect.getsource(PipelineDataset), language="python")
+
+
+@st.fragment(key=BATCH)
+def _batch_section(steps: list[dict], settings: tuple, problem: str, projector: bool, on_fix, done_marker) -> None:
+    """The step buttons, the current minibatch with the definitions beside it, and the data-path diagram."""
+    source, n, batch, seed, shuffle, drop = settings
     iters = iterations_per_epoch(n, batch, drop)
-    problem = _check_first_sample(steps, source)
     with st.container(horizontal=True):
         step = st.button("Next minibatch", icon=":material/skip_next:", key="tf_ds_next", type="primary",
                      disabled=bool(problem))
@@ -91,9 +108,7 @@ def render_dataset(steps: list[dict], projector: bool, on_fix) -> None:
     with right:
         render_definitions(n, batch, drop, iters)
     st.html(diagram(source, item_shape, n, batch, iters, batch_shape))
-    st.markdown("**The custom `Dataset` used here** (`models/digit_dataset.py`): `__len__` says how many samples "
-                "there are, `__getitem__(i)` loads sample i and runs the pipeline on it.")
-    st.code(inspect.getsource(PipelineDataset), language="python")
+    done_marker()
 
 
 def _show_batch(current, steps, source, iters: int, projector: bool) -> None:

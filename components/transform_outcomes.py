@@ -1,20 +1,24 @@
-"""The random grid: many outcomes of the whole pipeline, each with the parameters its random steps drew."""
+"""The random grid: many outcomes of the whole pipeline, each with the parameters its random steps drew.
+One HTML element for the whole grid (components.transform_cards)."""
 
 import streamlit as st
 
-from components.stage_strip import png
+from components.transform_cards import grid, img_tag, text
+
+SIDE, SIDE_PROJECTOR = 192, 288
+
+
+def outcome_card(o, side: int) -> str:
+    """o: models.pipeline.Outcome -> its card: seed, picture (or why it failed), what every random step drew."""
+    head = f'<div class="tfv-title"><strong>seed {o.seed}</strong></div>'
+    if o.problem:
+        return head + f'<div class="tfv-err">{text(o.problem)}</div>'
+    lines = [f"<div><b>{text(name)}</b>: {text(drawn)}</div>" for name, drawn in o.sampled]
+    caption = "".join(lines) or "<div><i>no random step: every outcome is the same</i></div>"
+    return head + img_tag(o.view, side, f"outcome for seed {o.seed}") + f'<div class="tfv-cap">{caption}</div>'
 
 
 def render_outcomes(outcomes, per_row: int, projector: bool) -> None:
     """outcomes: list of models.pipeline.Outcome."""
-    for start in range(0, len(outcomes), per_row):
-        cols = st.columns(per_row)
-        for col, o in zip(cols, outcomes[start:start + per_row], strict=False):
-            with col, st.container(border=True):
-                st.markdown(f"**seed {o.seed}**")
-                if o.problem:
-                    st.error(o.problem)
-                    continue
-                st.image(png(o.view, 192), output_format="PNG", width="stretch")
-                lines = [f"**{name}**: {drawn}" for name, drawn in o.sampled]
-                st.caption("  \n".join(lines) if lines else "*no random step: every outcome is the same*")
+    side = SIDE_PROJECTOR if projector else SIDE
+    st.html(grid([outcome_card(o, side) for o in outcomes], per_row, projector, "tf-outcomes"))

@@ -26,6 +26,12 @@ from models.transform_specs import SpecError, spec
 RNG_LOCK = threading.Lock()  # torch's global generator is shared by every session's thread
 
 
+def seed_cpu(seed: int) -> None:
+    """What torch.manual_seed(seed) does to the CPU generator, the one these pipelines draw from, without
+    its lazy seeding of absent CUDA/XPU devices, which records a stack trace on every call (about 1 ms)."""
+    torch.default_generator.manual_seed(int(seed))
+
+
 def one_torch_thread() -> None:
     """Run torch single-threaded in the calling thread (small images: a thread pool only adds waiting on a
     busy machine). On this OpenMP build set_num_threads also changes the default for threads that have not
@@ -153,7 +159,7 @@ def run_stages(steps: list[dict], image: Image.Image, seed: int, keep_views: boo
     norm = None  # (mean, std) of the last Normalize, to de-normalise later stages for viewing
     x = image
     with RNG_LOCK:
-        torch.manual_seed(seed)
+        seed_cpu(seed)
         for index, step in enumerate(steps):
             if not step["enabled"]:
                 continue

@@ -2,7 +2,6 @@
 code, and feed a DataLoader. Logic lives in models/pipeline*.py; widgets in components/."""
 
 import hashlib
-import time
 
 import streamlit as st
 
@@ -28,7 +27,7 @@ explain("Build a `torchvision.transforms.v2` pipeline step by step. Every stage 
         "what they drew; a step that cannot run says why, at that step. Export the exact code, or feed the "
         "pipeline to a `Dataset` and `DataLoader`.", projector)
 
-steps = ctl.init()
+ctl.init()
 
 top = st.columns([1, 1])
 with top[0]:
@@ -48,48 +47,57 @@ sample_file = SAMPLES.get(loaded.name) if loaded.name in SAMPLES else None
 code_line = image_line(sample_file or loaded.name, sample_file is not None, loaded.notes)
 
 
-@st.fragment
-def workbench() -> None:
-    started = time.perf_counter(), time.thread_time()
+@st.fragment(key=ctl.EDITOR)
+def editor() -> None:
+    """The step cards and the Add row. A card's widgets redraw the view (see transform_controls)."""
+    st.subheader("Pipeline")
+    with st.container(height=720 if not projector else 560, key="tf_editor"):
+        render_steps(st.session_state[state.TF_STEPS], state.TF_STEP_PREFIX, projector, 4 if projector else 2,
+                     ctl.refresh)
+    c = st.columns([3, 2], vertical_alignment="bottom")
+    c[0].selectbox("Add a step", catalogue_names(), key=state.TF_ADD,
+                   help="Lambda steps come from a fixed menu (invert, threshold, gamma, add noise): "
+                        "ConvLab never runs code typed into the page.")
+    c[1].button("Add", on_click=ctl.on_add, key="tf_add_btn", icon=":material/add:", type="primary")
+
+
+@st.fragment(key=ctl.VIEW)
+def view() -> None:
+    """Seed, tabs and the open tab: everything that shows what the pipeline does."""
+    ctl.start_clock()
     ctl.show_notice()
     steps = st.session_state[state.TF_STEPS]
-    left, right = (st.container(), st.container()) if projector else st.columns([1, 2])
-    with left:
-        st.subheader("Pipeline")
-        with st.container(height=720 if not projector else 560, key="tf_editor"):
-            render_steps(steps, state.TF_STEP_PREFIX, projector, 4 if projector else 2)
-        c = st.columns([3, 2], vertical_alignment="bottom")
-        c[0].selectbox("Add a step", catalogue_names(), key=state.TF_ADD,
-                       help="Lambda steps come from a fixed menu (invert, threshold, gamma, add noise): "
-                            "ConvLab never runs code typed into the page.")
-        c[1].button("Add", on_click=ctl.on_add, key="tf_add_btn", icon=":material/add:", type="primary")
-    with right:
-        with st.container(horizontal=True, vertical_alignment="bottom"):
-            st.number_input("Seed", 0, MAX_SEED, key=state.TF_SEED, width=240,
-                            help="One torch.manual_seed(seed) before the whole pipeline, as the exported code does.")
-            st.button("Resample (new seed)", on_click=ctl.on_resample, key="tf_resample", icon=":material/casino:")
-        seed = int(st.session_state[state.TF_SEED])
-        ctl.sync_url(steps, seed)
-        code = encode_url(steps, seed)
-        tabs = st.tabs(TABS, key=state.TF_TAB, on_change="rerun")
-        with tabs[0]:
-            if tabs[0].open:
-                result = cache.tf_stages(image_id, image, code, steps, seed)
-                render_strip(result, 3 if projector else 4, projector)
-        with tabs[1]:
-            if tabs[1].open:
-                n = st.slider("Outcomes", 8, 16, 12, step=4, key=state.TF_GRID_N)
-                st.caption(f"Seeds {seed} to {seed + n - 1}: the same pipeline run {n} times. Random steps "
-                           "list what their make_params drew.")
-                render_outcomes(cache.tf_outcomes(image_id, image, code, steps, seed, n),
-                                3 if projector else 4, projector)
-        with tabs[2]:
-            if tabs[2].open:
-                render_export(steps, seed, code_line, state.TF_IMPORT, ctl.on_import, projector)
-        with tabs[3]:
-            if tabs[3].open:
-                render_dataset(steps, projector, ctl.on_mnist_preset)
-    ctl.done_marker(started)
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.number_input("Seed", 0, MAX_SEED, key=state.TF_SEED, width=240,
+                        help="One torch.manual_seed(seed) before the whole pipeline, as the exported code does.")
+        st.button("Resample (new seed)", on_click=ctl.on_resample, key="tf_resample", icon=":material/casino:")
+    seed = int(st.session_state[state.TF_SEED])
+    ctl.sync_url(steps, seed)
+    code = encode_url(steps, seed)
+    tabs = st.tabs(TABS, key=state.TF_TAB, on_change="rerun")
+    with tabs[0]:
+        if tabs[0].open:
+            result = cache.tf_stages(image_id, image, code, steps, seed)
+            render_strip(result, 3 if projector else 4, projector)
+    with tabs[1]:
+        if tabs[1].open:
+            n = st.slider("Outcomes", 8, 16, 12, step=4, key=state.TF_GRID_N)
+            st.caption(f"Seeds {seed} to {seed + n - 1}: the same pipeline run {n} times. Random steps "
+                       "list what their make_params drew.")
+            render_outcomes(cache.tf_outcomes(image_id, image, code, steps, seed, n),
+                            3 if projector else 4, projector)
+    with tabs[2]:
+        if tabs[2].open:
+            render_export(steps, seed, code_line, state.TF_IMPORT, ctl.on_import, projector)
+    with tabs[3]:
+        if tabs[3].open:
+            render_dataset(steps, projector, ctl.on_mnist_preset, ctl.done_marker)
+    if not tabs[3].open:  # the DataLoader tab ends with its own fragment, which places the marker
+        ctl.done_marker()
 
 
-workbench()
+left, right = (st.container(), st.container()) if projector else st.columns([1, 2])
+with left:
+    editor()
+with right:
+    view()
