@@ -31,12 +31,14 @@ def styled_figure(traces: list[dict], layout: dict, projector: bool) -> go.Figur
               "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff", "margin": dict(l=10, r=10, t=10, b=10),
               "hoverlabel": dict(font_size=size),
               "annotations": [{**a, "font": dict(size=size)} for a in layout.get("annotations", [])]}
+    styled = []
     for trace in traces:
         if trace.get("type") == "scatter":
-            trace["line"] = {**trace.get("line", {}), "width": width}
+            trace = {**trace, "line": {**trace.get("line", {}), "width": width}}
             if trace.get("mode") in ("markers", "lines+markers"):
                 trace["marker"] = {**trace.get("marker", {}), "size": 12 if projector else 7}
-    return go.Figure(traces, layout=layout)
+        styled.append(trace)
+    return go.Figure(styled, layout=layout)
 
 
 def curves_figure(train: list[tuple], heldout: list[tuple], epoch_marks: list[int], projector: bool) -> go.Figure:

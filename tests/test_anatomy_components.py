@@ -34,3 +34,17 @@ def test_depth_svg_has_one_bar_and_one_point_per_level():
     assert svg.count("<rect") == len(labels) + 1  # bars + the legend swatch
     assert svg.count("<circle") == len(labels) and "20 feature maps, 5x5 pixels" in svg
     assert 'font-size="19"' in depth_svg(labels, res, maps, projector=True)
+
+
+def test_styled_figure_looks_like_the_theme_style():
+    import plotly.graph_objects as go
+
+    from components.anatomy_figures import styled_figure
+    from components.theme import style_figure
+
+    for projector in (False, True):
+        traces = [dict(type="scatter", x=[0, 1], y=[2, 1], mode="lines+markers", line=dict(color="#0072B2")),
+                  dict(type="scatter", x=[0, 1], y=[1, 3], mode="lines")]
+        layout = dict(height=300, annotations=[dict(text="Loss", x=0.2, y=1, showarrow=False)], margin=dict(t=40))
+        expected = style_figure(go.Figure([dict(t) for t in traces], layout=dict(layout)), projector)
+        assert styled_figure(traces, layout, projector).to_plotly_json() == expected.to_plotly_json()
