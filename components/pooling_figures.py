@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from components.pooling_grid import Grid, hex_colors, render, text_grid, value_fills
+from components.pooling_colors import hex_colors, text_grid, value_fills
+from components.pooling_grid import Grid, render
 from components.theme import CATEGORICAL, SEQUENTIAL_LUT, colorize
 from models.pooling import PoolSpec, Window
 

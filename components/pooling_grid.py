@@ -1,7 +1,7 @@
 """SVG grid figures for the Pooling page: a value in every cell, window outlines, winner rings.
 
-Inline SVG (rendered through st.markdown, see show()) draws in a few milliseconds, keeps exactly the same size from
-frame to frame during play, and exposes data-* attributes the browser tests read. Figures carry
+Inline SVG (put on the page by components.pooling_view) draws in a few milliseconds, keeps exactly the same size
+from frame to frame during play, and exposes data-* attributes the browser tests read. Figures carry
 no maths: callers pass values, window taps and labels already computed by models.pooling.
 """
 
@@ -9,36 +9,10 @@ from dataclasses import dataclass, field
 from html import escape
 
 import numpy as np
-import streamlit as st
 
-from components.theme import DIVERGING_LUT, SEQUENTIAL_LUT, colorize
-from models.pooling import fmt
+from components.pooling_colors import ink_for
 
 CELL = 48  # SVG units per cell; the figure scales to its column
-
-
-def hex_colors(rgb: np.ndarray) -> np.ndarray:
-    """(..., 3) uint8 -> (...) '#rrggbb' strings."""
-    flat = rgb.reshape(-1, 3)
-    return np.array([f"#{r:02x}{g:02x}{b:02x}" for r, g, b in flat]).reshape(rgb.shape[:-1])
-
-
-def ink_for(fill: str) -> str:
-    """Black or white text, whichever reads better on the fill colour."""
-    r, g, b = (int(fill[i:i + 2], 16) for i in (1, 3, 5))
-    return "#000000" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#ffffff"
-
-
-def value_fills(values: np.ndarray, vmin: float | None = None, vmax: float | None = None) -> np.ndarray:
-    """Colour per cell: sequential for magnitudes, zero-centred diverging when values go negative."""
-    finite = values[np.isfinite(values)]
-    values = np.where(np.isfinite(values), values, 0.0)  # a NaN/inf cell is drawn like 0 but printed as is
-    lo = float(finite.min(initial=0.0)) if vmin is None else vmin
-    hi = float(finite.max(initial=0.0)) if vmax is None else vmax
-    if lo < 0:
-        bound = max(abs(lo), abs(hi)) or 1.0
-        return hex_colors(colorize(values, DIVERGING_LUT, -bound, bound))
-    return hex_colors(colorize(values, SEQUENTIAL_LUT, lo, hi if hi > lo else lo + 1))
 
 
 @dataclass
@@ -147,12 +121,3 @@ def _outline(x, y, w, h, halo, inner, dashed) -> str:
     return (f'<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="none" stroke="#000000" stroke-width="{halo}"{dash}/>'
             f'<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="none" stroke="#ffffff" '
             f'stroke-width="{inner}"{dash} data-kind="window"/>')
-
-
-def show(svg: str) -> None:
-    """Put an SVG figure on the page (st.html would strip SVG; markdown passes it through unchanged)."""
-    st.markdown(svg, unsafe_allow_html=True)
-
-
-def text_grid(values: np.ndarray) -> np.ndarray:
-    return np.array([[fmt(float(v)) for v in row] for row in values], dtype=object)

@@ -1,13 +1,18 @@
-"""Pooled images for the page: small PNGs shown large with crisp (pixelated) upscaling in the browser."""
+"""Pooled images for the page: small PNGs shown large with crisp (pixelated) upscaling in the browser.
 
+All levels go out as ONE block of inline data-URL pictures (components.pooling_view): one message and
+no media-file round trips, instead of nine st.image elements the browser fetches one by one.
+"""
+
+import base64
 import io
+from html import escape
 
 import numpy as np
-import streamlit as st
 from PIL import Image
 
 DISPLAY = 256  # px: every level is shown at this size, so coarser levels look blockier
-CONTAINER_KEY = "pool-levels"  # st.container key; CSS below makes its images pixelated
+PROJECTOR_DISPLAY = 420
 
 
 def png(img: np.ndarray, side: int = DISPLAY) -> bytes:
@@ -23,9 +28,31 @@ def png(img: np.ndarray, side: int = DISPLAY) -> bytes:
     return buf.getvalue()
 
 
-def pixelated_css() -> None:
-    st.html(f"<style>.st-key-{CONTAINER_KEY} img {{ image-rendering: pixelated; }}</style>")
+def _figure(data: bytes, caption: str, projector: bool) -> str:
+    side = PROJECTOR_DISPLAY if projector else DISPLAY
+    src = "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+    return (f'<figure data-testid="pool-level" style="margin:0 0 1rem 0;text-align:center">'
+            f'<img src="{src}" alt="{escape(caption)}" style="display:block;image-rendering:pixelated;width:100%;'
+            f'max-width:{side}px;aspect-ratio:1/1;object-fit:contain;border-radius:.5rem">'
+            f'<figcaption data-testid="pool-level-caption" style="font-size:{0.95 if projector else 0.875}rem;'
+            f'color:rgba(49,51,63,.75);margin-top:.375rem;max-width:{side}px">{escape(caption)}</figcaption></figure>')
 
 
-def level_image(data: bytes, caption: str, projector: bool = False) -> None:
-    st.image(data, caption=caption, width=420 if projector else DISPLAY)
+def levels_block(shown: list, kernel_caption: str, projector: bool) -> str:
+    """shown: [(kind, level, (h, w), contrast, png bytes)], the input first, then max and mean per level.
+
+    Normal: one column per level (input first, max above mean). Projector: the input, then one row
+    per level with max and mean side by side, big enough for the back row."""
+    _, _, (h, w), contrast, data = shown[0]
+    first = _figure(data, f"Input {w}x{h} · contrast {contrast:.3f}", projector)
+    pooled = [_figure(data, f"{kind.capitalize()}, level {index}: {lw}x{lh} · contrast {value:.3f}", projector)
+              for kind, index, (lh, lw), value, data in shown[1:]]
+    pairs = [pooled[i:i + 2] for i in range(0, len(pooled), 2)]
+    if projector:
+        grid = "display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:0 1.5rem"
+        body = first + "".join(f'<div style="{grid}">{"".join(p)}</div>' for p in pairs)
+    else:
+        cols = "".join(f"<div>{''.join(p)}</div>" for p in pairs)
+        body = (f'<div style="display:grid;grid-template-columns:repeat({1 + len(pairs)},minmax(0,1fr));gap:0 1rem">'
+                f"<div>{first}</div>{cols}</div>")
+    return f'<p style="margin:0 0 1rem 0">{kernel_caption}</p><div data-testid="pool-levels">{body}</div>'

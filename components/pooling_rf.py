@@ -1,10 +1,11 @@
 """Receptive-field pictures: a clickable grid of a layer's units, the input with the field outlined,
 and receptive-field size against depth."""
 
-import numpy as np
-import plotly.graph_objects as go
+from html import escape
 
-from components.theme import CATEGORICAL, style_figure
+import numpy as np
+
+from components.theme import CATEGORICAL, font_size, line_width
 
 PICK = (230, 159, 0)  # Okabe-Ito orange: the picked unit and its field
 PICTURE_PX = 336  # displayed side of both pictures
@@ -58,13 +59,46 @@ def field_picture(gray: np.ndarray | None, n: int, rows: tuple[int, int], cols: 
     return img
 
 
-def rf_depth_figure(names: list[str], rf: list[int], jump: list[int], projector: bool) -> go.Figure:
-    """Receptive-field size (and jump) against depth."""
-    fig = go.Figure()
-    fig.add_scatter(x=names, y=rf, mode="lines+markers+text", name="receptive field (pixels)",
-                    text=[str(v) for v in rf], textposition="top center", line_color=CATEGORICAL[0])
-    fig.add_scatter(x=names, y=jump, mode="lines+markers", name="jump (stride on the input)",
-                    line_color=CATEGORICAL[3], line_dash="dash")
-    fig.update_layout(height=380 if projector else 320, yaxis_title="input pixels", xaxis_title="layer (depth →)",
-                      legend=dict(orientation="h", y=1.18), yaxis_range=[0, max(rf) * 1.2 + 1])
-    return style_figure(fig, projector)
+def _nice_step(top: float) -> int:
+    """A round tick step giving about five ticks from 0 to top."""
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
+        if top / step <= 6:
+            return step
+    return int(top // 5) or 1
+
+
+def rf_depth_figure(names: list[str], rf: list[int], jump: list[int], projector: bool) -> str:
+    """Receptive-field size (solid, values printed) and jump (dashed) against depth, as inline SVG."""
+    font, lw = font_size(projector), line_width(projector)
+    w, h = 720, 380 if projector else 320
+    left, right, top, bottom = 3.6 * font + 10, 20, 2.6 * font + 10, 2.6 * font + 14
+    ymax = max(rf) * 1.2 + 1
+    xs = [left + (i + 0.5) * (w - left - right) / len(names) for i in range(len(names))]
+
+    def y(v: float) -> float:
+        return top + (1 - v / ymax) * (h - top - bottom)
+
+    out = [f'<svg data-testid="pool-rf-depth" viewBox="0 0 {w} {h}" width="100%" style="max-width:{w * 1.4:.0f}px;'
+           f'display:block" xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="{font}" role="img">']
+    for t in range(0, int(ymax) + 1, _nice_step(ymax)):
+        out.append(f'<line x1="{left}" x2="{w - right}" y1="{y(t):.1f}" y2="{y(t):.1f}" stroke="#e5e5e5"/>'
+                   f'<text x="{left - 6}" y="{y(t):.1f}" text-anchor="end" dominant-baseline="central">{t}</text>')
+    for x, name in zip(xs, names, strict=True):
+        out.append(f'<text x="{x:.1f}" y="{h - bottom + font + 4}" text-anchor="middle">{escape(name)}</text>')
+    out.append(f'<text x="{(left + w - right) / 2:.1f}" y="{h - 6}" text-anchor="middle">layer (depth →)</text>'
+               f'<text transform="translate({font},{(top + h - bottom) / 2:.1f}) rotate(-90)" text-anchor="middle" '
+               f'dominant-baseline="central">input pixels</text>')
+    r = 6 if projector else 3.5
+    for values, color, dash, key in ((rf, CATEGORICAL[0], "", "rf"), (jump, CATEGORICAL[3], ' stroke-dasharray="8 5"', "jump")):
+        pts = " ".join(f"{x:.1f},{y(v):.1f}" for x, v in zip(xs, values, strict=True))
+        out.append(f'<polyline points="{pts}" fill="none" stroke="{color}" stroke-width="{lw}"{dash} data-series="{key}"/>')
+        out += [f'<circle cx="{x:.1f}" cy="{y(v):.1f}" r="{r}" fill="{color}" data-{key}="{v}"/>' for x, v in zip(xs, values, strict=True)]
+    out += [f'<text x="{x:.1f}" y="{y(v) - r - 5:.1f}" text-anchor="middle" fill="{CATEGORICAL[0]}">{v}</text>'
+            for x, v in zip(xs, rf, strict=True)]
+    lx = left
+    for color, dash, label in ((CATEGORICAL[0], "", "receptive field (pixels)"),
+                               (CATEGORICAL[3], ' stroke-dasharray="8 5"', "jump (stride on the input)")):
+        out.append(f'<line x1="{lx}" x2="{lx + 30}" y1="{font}" y2="{font}" stroke="{color}" stroke-width="{lw}"{dash}/>'
+                   f'<text x="{lx + 36}" y="{font}" dominant-baseline="central">{label}</text>')
+        lx += 36 + 0.55 * font * len(label) + 24
+    return "".join(out) + "</svg>"

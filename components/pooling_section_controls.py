@@ -1,4 +1,11 @@
-"""Pooling page widgets: where the grid comes from, and the pooling settings (with the classic presets)."""
+"""Pooling page controls: where the grid comes from, and the pooling settings (with the classic presets).
+
+Source, settings and results are three sibling fragments (keys SOURCE, SETTINGS, RESULTS). A control
+reruns only what it changes: a slider the results alone (its own value is already on screen), a preset
+the results FIRST and then the settings (whose sliders must show the preset's values), so the
+figures come back before the widgets are redrawn. The grid goes from SOURCE to RESULTS through
+session state (state.POOL_GRID); the settings are read from session state by spec_from_state().
+"""
 
 import numpy as np
 import pandas as pd
@@ -7,8 +14,9 @@ import streamlit as st
 from app import cache, state
 from models.grid_sources import SOURCE_LABELS, SOURCES, GridError, make_grid, parse_grid
 from models.images import SAMPLE_LABELS, to_gray
-from models.pooling import MODE_LABELS, MODES, PoolingError, PoolSpec
+from models.pooling import MODE_LABELS, MODES, PoolSpec
 
+SOURCE, SETTINGS, RESULTS = "pool-source", "pool-settings", "pool-results"  # fragment keys
 PRESETS = (("Kernel 2, stride 2 (tiles)", 2, 2), ("Kernel 3, stride 2 (overlap)", 3, 2),
            ("Kernel 2, stride 3 (gaps)", 2, 3), ("Kernel 3, stride 1 (heavy overlap)", 3, 1))
 P_CHOICES = (1.0, 1.5, 2.0, 3.0, 4.0, 8.0)
@@ -26,29 +34,57 @@ def init_defaults() -> None:
         st.session_state.setdefault(key, value)
 
 
+def rerun(*keys: str) -> None:
+    """Widget callback: rerun exactly these fragments, in this order."""
+    st.rerun(list(keys))
+
+
 def _new_seed() -> None:
     st.session_state[state.POOL_SEED] += 1
+    rerun(SOURCE, RESULTS)
+
+
+def reassert(*keys: str) -> None:
+    """Set again the widget values a callback changed before a keyed rerun (call before the widgets).
+
+    A keyed rerun starts a fresh run, so Streamlit no longer counts the callback's writes as new and
+    the browser would keep showing the old values; writing them again in this run marks them new."""
+    pending = st.session_state.get(state.POOL_REASSERT, set())
+    for key in set(keys) & pending:
+        st.session_state[key] = st.session_state[key]
+        pending.discard(key)
 
 
 def _apply_preset(kernel: int, stride: int) -> None:
     ss = st.session_state
-    ss.update({state.POOL_SEPARATE: False, state.POOL_KERNEL: kernel, state.POOL_STRIDE: stride,
-               state.POOL_PADDING: 0, state.POOL_DILATION: 1, state.POOL_CEIL: False, state.POOL_STEP: 0,
-               state.POOL_PLAYING: False})
+    changes = {state.POOL_SEPARATE: False, state.POOL_KERNEL: kernel, state.POOL_STRIDE: stride,
+               state.POOL_PADDING: 0, state.POOL_DILATION: 1, state.POOL_CEIL: False, state.POOL_STEP: 0}
+    ss.update(changes)
+    ss[state.POOL_PLAYING] = False
+    ss[state.POOL_REASSERT] = set(changes)
+    rerun(RESULTS, SETTINGS)  # the figures first
+
+
+@st.fragment(key=SOURCE)
+def source_controls() -> None:
+    """The grid controls; the grid itself (or None after an on-page message) goes to state.POOL_GRID."""
+    st.session_state[state.POOL_GRID] = read_grid()
 
 
 def read_grid() -> np.ndarray | None:
     """The input grid (H, W) chosen by the student, or None after showing why it cannot be used."""
+    both = {"on_change": rerun, "args": (SOURCE, RESULTS)}
     left, mid, right = st.columns([2, 2, 2])
-    source = left.selectbox("Input values", SOURCES, format_func=SOURCE_LABELS.get, key=state.POOL_SOURCE)
-    size = mid.slider("Grid size (cells per side)", 4, 16, key=state.POOL_SIZE)
+    source = left.selectbox("Input values", SOURCES, format_func=SOURCE_LABELS.get, key=state.POOL_SOURCE, **both)
+    size = mid.slider("Grid size (cells per side)", 4, 16, key=state.POOL_SIZE, **both)
     seed = st.session_state[state.POOL_SEED]
     gray = None
     if source in ("random", "sparse", "typed"):
         right.button("New random values", key=state.POOL_NEW_GRID, on_click=_new_seed, icon=":material/casino:")
     if source == "image":
         names = list(SAMPLE_LABELS)
-        name = right.selectbox("Sample image", names, format_func=SAMPLE_LABELS.get, key=state.POOL_PATCH_SAMPLE)
+        name = right.selectbox("Sample image", names, format_func=SAMPLE_LABELS.get, key=state.POOL_PATCH_SAMPLE,
+                               **both)
         gray = to_gray(cache.sample_image(name).rgb)
     try:
         if source != "typed":
@@ -57,7 +93,7 @@ def read_grid() -> np.ndarray | None:
         frame = pd.DataFrame(start, columns=[str(c + 1) for c in range(size)])
         st.caption("Type into the cells (any number, e.g. 3, -2 or 0.5). Click a cell, type, press Enter.")
         edited = st.data_editor(frame, key=f"{state.POOL_TYPED}_{size}_{seed}", hide_index=False,
-                                num_rows="fixed", width="content",
+                                num_rows="fixed", width="content", on_change=rerun, args=(SOURCE, RESULTS),
                                 column_config={c: st.column_config.TextColumn(c, width=40) for c in frame.columns})
         return parse_grid(edited.values.tolist())
     except GridError as exc:
@@ -65,42 +101,58 @@ def read_grid() -> np.ndarray | None:
         return None
 
 
-def read_spec(projector: bool) -> PoolSpec | None:
-    """The pooling settings, or None after an on-page message saying what is wrong."""
+def spec_from_state() -> PoolSpec:
+    """The pooling settings from session state; PoolingError says what is wrong."""
+    ss = st.session_state
+    mode = ss[state.POOL_MODE] or "max"
+    kernel = (ss[state.POOL_KH], ss[state.POOL_KW]) if ss[state.POOL_SEPARATE] else ss[state.POOL_KERNEL]
+    no_pad, no_dil = mode == "lp", mode in ("mean", "lp")
+    return PoolSpec(mode, kernel, ss[state.POOL_STRIDE], 0 if no_pad else ss[state.POOL_PADDING],
+                    1 if no_dil else ss[state.POOL_DILATION], ss[state.POOL_CEIL],
+                    ss[state.POOL_COUNT_PAD] if mode == "mean" else True, ss[state.POOL_P] if mode == "lp" else 2.0)
+
+
+@st.fragment
+def preset_buttons(projector: bool) -> None:
+    """The classic pictures. A click reruns the results and the settings, never these unchanged buttons."""
     st.markdown("**Classic pictures** (one click sets kernel and stride):")
     per_row = 2 if projector else len(PRESETS)  # projector type is big: two buttons per row
     cols = [c for _ in range(len(PRESETS) // per_row) for c in st.columns(per_row)]
     for i, (label, k, s) in enumerate(PRESETS):
         cols[i].button(label, key=f"{state.POOL_PRESET}_{i}", on_click=_apply_preset, args=(k, s), width="stretch")
+
+
+@st.fragment(key=SETTINGS)
+def settings_controls(projector: bool) -> None:
+    """The pooling settings; what they add up to (or why they cannot work) is shown by the results."""
+    figures, layout = {"on_change": rerun, "args": (RESULTS,)}, {"on_change": rerun, "args": (RESULTS, SETTINGS)}
+    reassert(state.POOL_SEPARATE, state.POOL_KERNEL, state.POOL_STRIDE, state.POOL_PADDING, state.POOL_DILATION,
+             state.POOL_CEIL)
     if projector:
         a = st.container()
         b, c = st.columns(2)
     else:
         a, b, c = st.columns([3, 2, 2])
-    mode = a.segmented_control("Pooling type", MODES, format_func=MODE_LABELS.get, key=state.POOL_MODE) or "max"
-    p = 2.0
+    mode = a.segmented_control("Pooling type", MODES, format_func=MODE_LABELS.get, key=state.POOL_MODE,
+                               **layout) or "max"
     if mode == "lp":
-        p = b.select_slider("Power p", P_CHOICES, key=state.POOL_P, help="p=1 sums the window; large p approaches max.")
-    separate = c.toggle("Separate height and width", key=state.POOL_SEPARATE)
+        b.select_slider("Power p", P_CHOICES, key=state.POOL_P, help="p=1 sums the window; large p approaches max.",
+                        **figures)
+    separate = c.toggle("Separate height and width", key=state.POOL_SEPARATE, **layout)
     k1, k2, k3, k4 = st.columns(4)
     if separate:
-        kernel = (k1.slider("Kernel height", 1, 6, key=state.POOL_KH), k1.slider("Kernel width", 1, 6, key=state.POOL_KW))
+        k1.slider("Kernel height", 1, 6, key=state.POOL_KH, **figures)
+        k1.slider("Kernel width", 1, 6, key=state.POOL_KW, **figures)
     else:
-        kernel = k1.slider("Kernel size", 1, 6, key=state.POOL_KERNEL)
-    stride = k2.slider("Stride", 1, 6, key=state.POOL_STRIDE)
+        k1.slider("Kernel size", 1, 6, key=state.POOL_KERNEL, **figures)
+    k2.slider("Stride", 1, 6, key=state.POOL_STRIDE, **figures)
     no_pad, no_dil = mode == "lp", mode in ("mean", "lp")
-    padding = k3.slider("Padding", 0, 3, key=state.POOL_PADDING, disabled=no_pad,
-                        help="PyTorch allows at most half the kernel." + (" Lp pooling has none." if no_pad else ""))
-    dilation = k4.slider("Dilation", 1, 3, key=state.POOL_DILATION, disabled=no_dil,
-                         help="Gaps between the window's taps." + (" Only max/min pooling have it." if no_dil else ""))
-    ceil = k2.checkbox("ceil_mode", key=state.POOL_CEIL, help="Round the output size up: keep a last window "
-                       "that hangs over the edge (PyTorch drops one that would start in the right padding).")
-    include = True
+    k3.slider("Padding", 0, 3, key=state.POOL_PADDING, disabled=no_pad, **figures,
+              help="PyTorch allows at most half the kernel." + (" Lp pooling has none." if no_pad else ""))
+    k4.slider("Dilation", 1, 3, key=state.POOL_DILATION, disabled=no_dil, **figures,
+              help="Gaps between the window's taps." + (" Only max/min pooling have it." if no_dil else ""))
+    k2.checkbox("ceil_mode", key=state.POOL_CEIL, **figures, help="Round the output size up: keep a last window "
+                "that hangs over the edge (PyTorch drops one that would start in the right padding).")
     if mode == "mean":
-        include = k3.checkbox("count_include_pad", key=state.POOL_COUNT_PAD,
-                              help="Divide by the whole window, padding zeros included, or only by the real cells.")
-    try:
-        return PoolSpec(mode, kernel, stride, 0 if no_pad else padding, 1 if no_dil else dilation, ceil, include, p)
-    except PoolingError as exc:
-        st.error(str(exc), icon=":material/error:")
-        return None
+        k3.checkbox("count_include_pad", key=state.POOL_COUNT_PAD, **figures,
+                    help="Divide by the whole window, padding zeros included, or only by the real cells.")

@@ -5,7 +5,8 @@ import streamlit as st
 from app import cache, state
 from app.inputs import choose_image
 from components.layout import explain
-from components.pooling_images import CONTAINER_KEY, level_image, pixelated_css
+from components.pooling_images import levels_block
+from components.pooling_view import view
 from models.pool_images import MAX_LEVELS, VARIANT_LABELS, VARIANTS, PoolImageError
 
 RULE_OF_THUMB = (
@@ -41,23 +42,10 @@ def real_images(projector: bool) -> None:
     except PoolImageError as exc:
         st.error(str(exc))
         return
-    _, _, (h, w), input_contrast, input_png = shown[0]
-    st.markdown(f"Input **{w}x{h}** ({VARIANT_LABELS[variant].lower()}); each level pools with a {kernel}x{kernel} "
-                f"window and stride {kernel}. Contrast is the standard deviation of the pixel values.")
-    pixelated_css()
-    with st.container(key=CONTAINER_KEY):
-        if projector:  # one row per level, max and mean side by side, big enough for the back row
-            level_image(input_png, f"Input {w}x{h} · contrast {input_contrast:.3f}", projector)
-            rows = [st.columns(2) for _ in range(levels)]
-            cells = [c for row in rows for c in row]
-        else:
-            cols = st.columns(1 + levels)
-            with cols[0]:
-                level_image(input_png, f"Input {w}x{h} · contrast {input_contrast:.3f}", projector)
-            cells = [c for col in cols[1:] for c in (col, col)]
-        for cell, (kind, index, (lh, lw), value, data) in zip(cells, shown[1:], strict=True):
-            with cell:
-                level_image(data, f"{kind.capitalize()}, level {index}: {lw}x{lh} · contrast {value:.3f}", projector)
+    (h, w) = shown[0][2]
+    note = (f"Input <b>{w}x{h}</b> ({VARIANT_LABELS[variant].lower()}); each level pools with a {kernel}x{kernel} "
+            f"window and stride {kernel}. Contrast is the standard deviation of the pixel values.")
+    view(levels_block(shown, note, projector), "pool_levels_view")
 
 
 def _blank():

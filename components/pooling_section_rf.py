@@ -6,6 +6,7 @@ from streamlit_image_coordinates import streamlit_image_coordinates
 
 from app import cache, state
 from components.pooling_rf import click_to_unit, field_picture, layer_picture, rf_depth_figure
+from components.pooling_view import view
 from models.images import to_gray
 from models.receptive_stack import DIGIT_CNN, KINDS, StackError, parse_stack, receptive_fields, unit_field
 
@@ -60,8 +61,8 @@ def receptive_field(projector: bool) -> None:
                 f"{unit[1]}) of <b>{name}</b> sees input rows {r0}–{r1 - 1} and columns {c0}–{c1 - 1}: a "
                 f"<b>{r1 - r0}x{c1 - c0}</b> region{clip}. Receptive field {table[layer].rf}, jump {table[layer].jump}."
                 "</div>")
-        st.plotly_chart(rf_depth_figure([r.name for r in table], [r.rf for r in table], [r.jump for r in table],
-                                        projector), config={"displayModeBar": False})
+        view(rf_depth_figure([r.name for r in table], [r.rf for r in table], [r.jump for r in table], projector),
+             "pool_rf_depth_view")
 
 
 def _current_unit(name: str, size: int) -> tuple[int, int]:

@@ -4,13 +4,15 @@ import streamlit as st
 
 from app import state
 from components.layout import explain
-from components.pooling_figures import input_figure
-from components.pooling_grid import show
-from components.pooling_section_controls import init_defaults, read_grid, read_spec
-from components.pooling_section_demo import analyse, backward, coverage_and_summary, step_through
+from components.pooling_section_controls import (
+    init_defaults,
+    preset_buttons,
+    settings_controls,
+    source_controls,
+)
+from components.pooling_section_demo import results
 from components.pooling_section_images import real_images
 from components.pooling_section_rf import receptive_field
-from models.pooling import PoolingError, check_input
 
 projector = state.projector_on()
 init_defaults()
@@ -25,29 +27,6 @@ explain("How to use this page: pick a grid, then change the kernel and stride (o
         "input cells are seen once, several times, or never. Further down: the same on real photos, the "
         "receptive field of a small CNN, and where the gradient goes in the backward pass.", projector,
         label="How to use this page")
-
-
-@st.fragment
-def grid_demo() -> None:
-    st.header("The grid demo")
-    x = read_grid()
-    spec = read_spec(projector)
-    if x is None:
-        return
-    try:
-        x = check_input(x, spec)
-        values, wins, cov, summary = analyse(x, spec) if spec else (None, [], None, None)
-    except PoolingError as exc:
-        st.error(str(exc), icon=":material/error:")
-        spec = None
-    if spec is None:
-        st.markdown("**Input** (fix the setting above to see the pooling):")
-        show(input_figure(x, None, [], None, projector))
-        return
-    st.subheader("Step through the windows")
-    step_through(x, spec, values, wins, projector)
-    coverage_and_summary(x, spec, cov, summary, projector)
-    backward(x, spec, values, projector)
 
 
 @st.fragment
@@ -67,8 +46,12 @@ def rf_section() -> None:
 
 
 grid_tab, image_tab, rf_tab = st.tabs(["Grid demo", "On real images", "Receptive field"])
-with grid_tab:
-    grid_demo()
+with grid_tab:  # sibling fragments: a control reruns only the parts it changes
+    st.header("The grid demo")
+    source_controls()
+    preset_buttons(projector)
+    settings_controls(projector)
+    results(projector)
 with image_tab:
     image_section()
 with rf_tab:

@@ -56,22 +56,25 @@ def _play_rate(page, i: int) -> float:
     return page.evaluate(_COUNT_FRAMES, 2000)
 
 
+_CAPTION = '[data-testid="pool-level-caption"]'  # each pooled picture's caption (components.pooling_images)
+
+
 def _images_setup(page) -> None:
     page.get_by_role("tab", name="On real images").click()
-    page.wait_for_selector('[data-testid="stImageCaption"]:has-text("Mean, level 3")')
+    page.wait_for_selector(f'{_CAPTION}:has-text("Mean, level 3")')
     levels = page.get_by_role("slider", name="Pooling levels")
     levels.focus()
     levels.press("End")
-    page.wait_for_selector('[data-testid="stImageCaption"]:has-text("Mean, level 4: 32x32")')
+    page.wait_for_selector(f'{_CAPTION}:has-text("Mean, level 4: 32x32")')
     page.get_by_text("Gaussian noise").click()
     wait_idle(page)
     page.locator('[data-testid="stSlider"]').filter(has_text="Noise σ").wait_for()
 
 
-_CAPTIONS = "() => [...document.querySelectorAll('[data-testid=\"stImageCaption\"]')].map(c => c.textContent).join('|')"
+_CAPTIONS = "() => [...document.querySelectorAll('[data-testid=\"pool-level-caption\"]')].map(c => c.textContent).join('|')"
 _IMAGES_READY = """(before) => {
-    const caps = [...document.querySelectorAll('[data-testid="stImageCaption"]')].map(c => c.textContent);
-    const imgs = [...document.querySelectorAll('[data-testid="stImage"] img')];
+    const caps = [...document.querySelectorAll('[data-testid="pool-level-caption"]')].map(c => c.textContent);
+    const imgs = [...document.querySelectorAll('[data-testid="pool-levels"] img')];
     return caps.join('|') !== before && caps.length === 9 && caps.some(c => c.includes('level 4: 32x32'))
         && imgs.length >= 9 && imgs.every(im => im.complete && im.naturalWidth > 0);
 }"""

@@ -125,7 +125,7 @@ def test_projector_mode_screenshots(page, live_server):
     assert size >= 28  # 1.35rem at the projector's 22.4 px root
     tall_shot(page, "pooling_overlap_projector")
     page.get_by_role("tab", name="On real images").click()
-    page.wait_for_selector('[data-testid="stImageCaption"]:has-text("Mean, level 3")')
+    page.wait_for_selector('[data-testid="pool-level-caption"]:has-text("Mean, level 3")')
     tall_shot(page, "pooling_images_projector")
     no_exceptions(page)
 
