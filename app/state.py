@@ -72,7 +72,7 @@ KERN_LENGTH = "kern_length"  # int: motion-blur length
 KERN_ANGLE = "kern_angle"  # float: motion-blur angle in degrees
 KERN_SEED = "kern_seed"  # int: seed for the nn.Conv2d-style random kernel
 KERN_CUSTOM = "kern_custom"  # np.ndarray (k,k) typed/pasted or from the URL, used when preset == "custom"
-KERN_GRID = "kern_grid"  # prefix of the st.data_editor key (+ a hash of the kernel it starts from)
+KERN_GRID = "kern_grid"  # the kernel grid component: {"edits": {"sig", "edits": {"r,c": text}}}
 KERN_TEXT = "kern_text"  # str: the "type or paste" text area
 KERN_TEXT_SYNC = "kern_text_sync"  # str: kernel text the text area was last filled with
 KERN_NORMALISE = "kern_normalise"  # bool

@@ -6,10 +6,10 @@
 import hashlib
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from app import state
+from components.kernel_grid import kernel_grid
 from models.kernels import (
     DESCRIPTIONS,
     PRESETS,
@@ -91,7 +91,7 @@ def _preset_controls(options: list[str], learned) -> str:
     return preset
 
 
-def kernel_editor(learned: tuple | None) -> np.ndarray:
+def kernel_editor(learned: tuple | None, projector: bool = False) -> np.ndarray:
     """Preset controls, then the editable grid (reset whenever the starting kernel changes)."""
     preset = _preset_controls(preset_options(learned), learned)
     try:
@@ -99,15 +99,9 @@ def kernel_editor(learned: tuple | None) -> np.ndarray:
     except KernelError as exc:
         st.error(str(exc))
         base = np.zeros((3, 3))
-    k = base.shape[0]
-    labels = [str(i + 1) for i in range(k)]
-    frame = pd.DataFrame(base, columns=labels, index=labels)
     digest = hashlib.blake2b(base.tobytes() + preset.encode(), digest_size=6).hexdigest()
-    st.markdown("**Kernel weights** (double-click a cell to edit; rows and columns numbered from 1)")
-    edited = st.data_editor(
-        frame, key=f"{state.KERN_GRID}_{digest}", num_rows="fixed", width="stretch",
-        column_config={c: st.column_config.NumberColumn(c, format="%.4g", step=0.001) for c in labels})
-    kernel = edited.to_numpy(dtype=np.float64, na_value=np.nan)
+    st.markdown("**Kernel weights** (rows and columns numbered from 1)")
+    kernel = kernel_grid(state.KERN_GRID, base, digest, projector)
     _text_box(kernel)
     return kernel
 

@@ -62,9 +62,10 @@ def workbench(image: np.ndarray, image_id: str, sample_in_url: bool, projector: 
     """image: (H,W) gray or (H,W,3) RGB float32 in [0,1]."""
     ss = st.session_state
     preset = ss.get(state.KERN_PRESET) or "sobel x"
-    left, right = st.columns([1, 1], gap="large")
+    # projector type is large: the grid gets the whole width, the settings go below it
+    left, right = (st.container(), st.container()) if projector else st.columns([1, 1], gap="large")
     with left:
-        raw = kernel_editor(learned)
+        raw = kernel_editor(learned, projector)
     with right:
         opts = conv_controls(preset in GRADIENT_PAIRS, projector)
     try:

@@ -32,14 +32,26 @@ def _sum_marker(at) -> tuple[float, float]:
     raise AssertionError("no inspector sum on the page")
 
 
-def _picker(at) -> dict:
-    """What the clickable image pair was sent: image URLs, sizes, chosen pixel, labels."""
-    (element,) = at.get("bidi_component")
+def _component(at, name: str) -> dict:
+    """The data a custom component was sent on the last run."""
+    (element,) = [e for e in at.get("bidi_component") if e.proto.component_name == name]
     return json.loads(element.proto.json)
 
 
+def _picker(at) -> dict:
+    """What the clickable image pair was sent: image URLs, sizes, chosen pixel, labels."""
+    return _component(at, "convlab_pixel_picker")
+
+
 def _grid(at) -> np.ndarray:
-    return at.data_editor[0].value.to_numpy(dtype=float)
+    """The kernel the weights grid shows (NaN where a cell holds no number)."""
+    return np.array(_component(at, "convlab_kernel_grid")["values"], dtype=float)
+
+
+def _type_cells(at, edits: dict) -> None:
+    """What the grid sends when cells are typed into: {"r,c": text} for the kernel it currently shows."""
+    sig = _component(at, "convlab_kernel_grid")["sig"]
+    at.session_state[state.KERN_GRID] = {"edits": {"sig": sig, "edits": edits}}
 
 
 def _ok(at):
@@ -105,12 +117,12 @@ def test_sized_presets_sizes_and_parameters():
 
 
 def test_cell_edit_changes_the_inspected_pixel(at):
-    key = at.data_editor[0].key
-    at.session_state[key] = {"edited_rows": {"1": {"2": 7.0}}, "added_rows": [], "deleted_rows": []}
+    _type_cells(at, {"1,1": "7"})
     at.number_input(key=state.KERN_ROW).set_value(100)
     at.number_input(key=state.KERN_COL).set_value(200)
     _ok(at)
     kernel = np.array([[-1, 0, 1], [-2, 7, 2], [-1, 0, 1]], dtype=float)
+    np.testing.assert_array_equal(_grid(at), kernel)
     plane = to_gray(load_sample("cat").rgb)
     expected = inspect_pixel(plane, kernel, ConvSettings("zeros"), 100, 200)
     total, value = _sum_marker(at)
@@ -310,3 +322,17 @@ def test_a_click_on_the_output_selects_that_pixel():
     expected = float((np.pad(gray, 1)[140:143, 300:303] * sobel).sum())  # zero padding, cross-correlation
     assert total == pytest.approx(expected, abs=1e-4)
     assert any("output row 140, column 300" in h.value for h in at.subheader)
+
+
+def test_a_typo_in_a_cell_is_named_and_the_grid_keeps_it():
+    at = _page()
+    _type_cells(at, {"0,2": "1.5", "2,0": "abc"})
+    _ok(at)
+    grid = _grid(at)
+    assert grid[0, 2] == 1.5 and np.isnan(grid[2, 0])
+    assert any("row 3" in e.value and "column 1" in e.value for e in at.error), [e.value for e in at.error]
+    assert _component(at, "convlab_kernel_grid")["edits"] == {"0,2": "1.5", "2,0": "abc"}
+    at.selectbox(key=state.KERN_PRESET).set_value("laplacian 4")
+    _ok(at)  # a new starting kernel drops the old edits
+    np.testing.assert_array_equal(_grid(at), [[0, 1, 0], [1, -4, 1], [0, 1, 0]])
+    assert not at.error

@@ -24,7 +24,7 @@ function setup(root) {
   out.addEventListener("click", (ev) => {
     const d = st.d;
     if (!d) return;
-    const r = out.getBoundingClientRect();
+    const r = out.querySelector("img").getBoundingClientRect();
     const row = Math.min(d.out_h - 1, Math.max(0, Math.floor((ev.clientY - r.top) / r.height * d.out_h)));
     const col = Math.min(d.out_w - 1, Math.max(0, Math.floor((ev.clientX - r.left) / r.width * d.out_w)));
     st.lastT = Date.now();
@@ -47,7 +47,7 @@ export default function (component) {
   if (imgs[1].getAttribute("src") !== data.out_src) imgs[1].setAttribute("src", data.out_src);
   root.querySelector('[data-role="in-label"]').textContent = data.in_label;
   root.querySelector('[data-role="out-label"]').textContent = data.out_label;
-  root.style.fontSize = data.projector ? "1.4rem" : "1rem";
+  root.style.fontSize = data.projector ? "1.05rem" : "1rem";
   root.querySelectorAll(".pp-fig").forEach((f) => { f.style.maxWidth = `${data.width}px`; });
   // A click newer than the one this data was computed for keeps its own outline until its rerun lands.
   if ((data.t || 0) >= st.lastT) draw(root, data, data.row, data.col);

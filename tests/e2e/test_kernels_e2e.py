@@ -22,63 +22,27 @@ def pick_preset(page, name: str) -> None:
     wait_idle(page)
 
 
-def grid_cell_centre(page, row: int, col: int, k: int) -> tuple[float, float]:
-    """Centre of data cell (row, col) of the k x k kernel grid, counted from the grid's top edge
-    (the header and each row are 35 px; the index column is ~50 px wide)."""
-    box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
-    index_w = 50
-    x = box["x"] + index_w + (col + 0.5) * (box["width"] - index_w) / k
-    y = box["y"] + 35 + (row + 0.5) * 35
-    return x, y
+GRID = '[data-testid="kernel-grid"]'
 
 
-def _cell_text(page, row: int, col: int) -> str:
-    rows = page.locator('[data-testid="stDataFrame"] [role=row]')
-    return rows.nth(row + 1).locator("[role=gridcell]").nth(col + 1).inner_text().strip()
+def cell(page, row: int, col: int):
+    return page.locator(f'{GRID} input[data-r="{row}"][data-c="{col}"]')
 
 
-def edit_cell(page, row: int, col: int, k: int, value: str) -> None:
-    """Select the cell, open its editor with Enter, replace the number, commit with Enter (as a person does;
-    retried when a rerun redrew the grid under the mouse)."""
-    for _ in range(3):
-        page.locator('[data-testid="stDataFrame"]').first.scroll_into_view_if_needed()
-        wait_idle(page)
-        page.wait_for_timeout(500)  # let the grid finish redrawing after the last rerun
-        x, y = grid_cell_centre(page, row, col, k)
-        page.mouse.click(x, y)
-        page.keyboard.press("Enter")
-        try:
-            page.locator("#portal input, #portal textarea").first.wait_for(state="visible", timeout=3000)
-        except Exception:  # noqa: BLE001 - the editor did not open: try again
-            page.keyboard.press("Escape")
-            continue
-        page.keyboard.press("ControlOrMeta+a")
-        page.keyboard.type(value)
-        page.keyboard.press("Enter")
-        wait_idle(page)
-        page.wait_for_timeout(300)
-        wait_idle(page)
-        if _cell_text(page, row, col) == value:
-            return
-    # The canvas grid sometimes swallows the edit under a concurrent rerun; a person would then type the
-    # kernel into the text box instead, so do that and still check the grid shows the new value.
-    values = grid_values(page, k)
-    values[row, col] = float(value)
-    page.get_by_text("Type or paste a kernel as text").click()
-    box = page.get_by_label("One row per line, numbers separated by spaces or commas")
-    box.fill("\n".join(" ".join(f"{v:g}" for v in r) for r in values))
-    page.get_by_role("button", name="Apply text").click()
+def edit_cell(page, row: int, col: int, value: str) -> None:
+    """Click the cell, type the number over it, press Enter (as a person does); wait for the rerun."""
+    target = cell(page, row, col)
+    target.scroll_into_view_if_needed()
+    target.click()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type(value)
+    page.keyboard.press("Enter")
     wait_idle(page)
-    page.wait_for_function(
-        f"() => {{ const r = document.querySelectorAll('[data-testid=\"stDataFrame\"] [role=row]')[{row + 1}];"
-        f" return r && r.querySelectorAll('[role=gridcell]')[{col + 1}].innerText.trim() === '{value}'; }}",
-        timeout=20_000)
 
 
 def grid_values(page, k: int) -> np.ndarray:
-    rows = page.locator('[data-testid="stDataFrame"] [role=row]')
-    return np.array([[float(rows.nth(r + 1).locator("[role=gridcell]").nth(c + 1).inner_text())
-                      for c in range(k)] for r in range(k)])
+    page.locator(GRID).wait_for()
+    return np.array([[float(cell(page, r, c).input_value()) for c in range(k)] for r in range(k)])
 
 
 def inspector_numbers(page) -> tuple[float, float]:
@@ -94,7 +58,10 @@ def click_output_pixel(page, row: int, col: int, out_h: int, out_w: int) -> None
                            ".querySelector(s)).find(Boolean); return i && i.complete && i.naturalWidth > 0; }",
                            arg=OUTPUT_IMG)
     box = img.bounding_box()
-    img.click(position={"x": (col + 0.5) * box["width"] / out_w, "y": (row + 0.5) * box["height"] / out_h})
+    # Mouse events carry whole pixels: aim at the whole screen pixel nearest the output pixel's centre.
+    x = round(box["x"] + (col + 0.5) * box["width"] / out_w) - box["x"]
+    y = round(box["y"] + (row + 0.5) * box["height"] / out_h) - box["y"]
+    img.click(position={"x": x, "y": y})
     picker = page.locator('[data-testid="pixel-picker"]')
     assert (picker.get_attribute("data-row"), picker.get_attribute("data-col")) == (str(row), str(col))
     page.wait_for_function(
@@ -116,7 +83,7 @@ def test_preset_edit_cell_click_pixel_inspector_sum(page, live_server):
     no_exceptions(page)
     pick_preset(page, "laplacian 4")
     np.testing.assert_array_equal(grid_values(page, 3), [[0, 1, 0], [1, -4, 1], [0, 1, 0]])
-    edit_cell(page, 0, 2, 3, "2.5")
+    edit_cell(page, 0, 2, "2.5")
     kernel = grid_values(page, 3)
     np.testing.assert_array_equal(kernel, [[0, 1, 2.5], [1, -4, 1], [0, 1, 0]])
     row, col = 140, 300  # the cat image is 300 x 451, output the same with zero padding
@@ -140,9 +107,8 @@ def test_shared_link_restores_and_projector_mode(page, live_server):
     query = "projector=1&preset=gaussian&size=7&sigma=2&pad=reflect&stride=2&view=stretch&colour=rgb&row=10&col=20"
     goto(page, live_server, "kernels", query)
     no_exceptions(page)
-    page.locator('[data-testid="stDataFrame"]').first.scroll_into_view_if_needed()
-    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stDataFrame\"] [role=row]').length"
-                           " === 8")  # header + 7 rows: the 7x7 Gaussian
+    page.locator(GRID).scroll_into_view_if_needed()
+    assert page.locator(f"{GRID} input").count() == 49  # the 7x7 Gaussian
     assert "Sigma σ" in page.locator('[data-testid="stMain"]').inner_text()
     page.wait_for_selector("text=Pixel inspector: output row 10, column 20")
     body = page.locator('[data-testid="stMain"]').inner_text()
@@ -178,3 +144,14 @@ def test_explore_tabs_render(page, live_server):
     page.set_viewport_size(TALL)
     page.wait_for_timeout(800)
     shot(page, "kernels_noise_tab")
+
+
+def test_a_typo_in_a_cell_gets_a_message_not_a_traceback(page, live_server):
+    goto(page, live_server, "kernels")
+    edit_cell(page, 1, 1, "abc")
+    page.wait_for_selector('[data-testid="stAlert"]:has-text("row 2, column 2")')
+    assert "kg-bad" in cell(page, 1, 1).get_attribute("class")
+    edit_cell(page, 1, 1, "3")
+    page.wait_for_selector('[data-testid="stAlert"]:has-text("row 2, column 2")', state="detached")
+    np.testing.assert_array_equal(grid_values(page, 3), [[-1, 0, 1], [-2, 3, 2], [-1, 0, 1]])
+    no_exceptions(page)

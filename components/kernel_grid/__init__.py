@@ -1,0 +1,65 @@
+"""Kernel weights editor (st.components.v2): a k x k grid of text cells coloured like the heatmaps.
+
+Lighter than st.data_editor (a plain table, no canvas grid), so an edit reaches the output faster, and
+legible on a projector. Only edited cells come back, as text; the page parses them, so a typo becomes
+NaN and an on-page message rather than a lost edit.
+"""
+
+import math
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+
+from components.theme import DIVERGING
+
+_HERE = Path(__file__).parent
+_PALETTE = [[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in DIVERGING]
+
+_component = st.components.v2.component(
+    "convlab_kernel_grid",
+    html=(_HERE / "grid.html").read_text(),
+    css=(_HERE / "grid.css").read_text(),
+    js=(_HERE / "grid.js").read_text(),
+)
+
+
+def parse_cell(text: str) -> float:
+    """A typed cell as a float; NaN when it is not a finite number (the page says which cell)."""
+    try:
+        value = float(str(text).strip().replace("−", "-").replace(",", "."))
+    except ValueError:
+        return math.nan
+    return value if math.isfinite(value) else math.nan
+
+
+def apply_edits(base: np.ndarray, edits: dict) -> tuple[np.ndarray, dict]:
+    """base (k,k) + {"r,c": text} -> (kernel (k,k) float64 with NaN for unreadable cells, the valid edits)."""
+    kernel = np.array(base, dtype=np.float64)
+    kept = {}
+    k = kernel.shape[0]
+    for key, text in edits.items():
+        try:
+            r, c = (int(x) for x in str(key).split(","))
+        except ValueError:
+            continue
+        if 0 <= r < k and 0 <= c < k and isinstance(text, str) and len(text) <= 40:
+            kernel[r, c] = parse_cell(text)
+            kept[f"{r},{c}"] = text
+    return kernel, kept
+
+
+def kernel_grid(key: str, base: np.ndarray, sig: str, projector: bool) -> np.ndarray:
+    """Show `base` (k,k) for editing; return it with this browser's edits applied (float64, NaN = unreadable).
+
+    sig identifies the starting kernel: when it changes, earlier edits are dropped.
+    """
+    current = st.session_state.get(key)
+    sent = (current or {}).get("edits") if isinstance(current, dict) else None
+    edits = sent.get("edits", {}) if isinstance(sent, dict) and sent.get("sig") == sig else {}
+    kernel, edits = apply_edits(base, edits if isinstance(edits, dict) else {})
+    values = [[None if math.isnan(v) else float(v) for v in row] for row in kernel]
+    _component(key=key, data={"values": values, "sig": sig, "edits": edits, "palette": _PALETTE,
+                              "projector": projector},
+               default={"edits": None}, on_edits_change=lambda: None, width="stretch")
+    return kernel
