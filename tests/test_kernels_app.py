@@ -292,6 +292,10 @@ def test_explore_tabs_controls():
     assert any("Step 36 of 36" in m.value for m in at.markdown)
     at.toggle(key=state.KERN_ANIM_PLAY).set_value(True)
     _ok(at)
+    assert not at.get("select_slider") or all(s.key != state.KERN_GAUSS_SIZE for s in at.select_slider)  # lazy tab
+    at.session_state[state.KERN_EXPLORE_TAB] = "2D Gaussian"
+    _ok(at)
+    assert all(s.key != state.KERN_ANIM_CROP for s in at.slider)  # the closed tab is not built
     at.select_slider(key=state.KERN_GAUSS_SIZE).set_value(9)
     at.slider(key=state.KERN_GAUSS_SIGMA).set_value(2.0)
     _ok(at)
@@ -299,6 +303,8 @@ def test_explore_tabs_controls():
     _ok(at)
     assert at.selectbox(key=state.KERN_PRESET).value == "gaussian"
     assert _grid(at).shape == (9, 9)
+    at.session_state[state.KERN_EXPLORE_TAB] = "Linear vs non-linear filters"
+    _ok(at)
     at.radio(key=state.KERN_NOISE_KIND).set_value("gaussian")
     at.slider(key=state.KERN_NOISE_AMOUNT).set_value(0.2)
     at.select_slider(key=state.KERN_NOISE_SIZE).set_value(5)

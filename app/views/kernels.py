@@ -54,13 +54,18 @@ st.header("2. Design the kernel and convolve")
 workbench_fragment(image, image_id, sample_in_url, projector, learned)
 
 st.header("3. Explore")
-slide_tab, gauss_tab, noise_tab = st.tabs(["Sliding window", "2D Gaussian", "Linear vs non-linear filters"])
-with slide_tab:
-    plane = image if image.ndim == 2 else image[..., 0]
-    if image.ndim == 3:
-        st.caption("RGB image: the animation slides over the red channel.")
-    (animation_playing if st.session_state.get(state.KERN_ANIM_PLAY) else animation_still)(plane, projector)
-with gauss_tab:
-    gaussian_explorer(projector)
-with noise_tab:
-    noise_comparison(image)
+# Lazy tabs: only the open one is built and sent, so every kernel edit above redraws less.
+slide_tab, gauss_tab, noise_tab = st.tabs(["Sliding window", "2D Gaussian", "Linear vs non-linear filters"],
+                                          key=state.KERN_EXPLORE_TAB, on_change="rerun")
+if slide_tab.open:
+    with slide_tab:
+        plane = image if image.ndim == 2 else image[..., 0]
+        if image.ndim == 3:
+            st.caption("RGB image: the animation slides over the red channel.")
+        (animation_playing if st.session_state.get(state.KERN_ANIM_PLAY) else animation_still)(plane, projector)
+if gauss_tab.open:
+    with gauss_tab:
+        gaussian_explorer(projector)
+if noise_tab.open:
+    with noise_tab:
+        noise_comparison(image)
