@@ -9,14 +9,14 @@ function parseNum(text) {
   const t = String(text ?? "").trim();
   if (t === "") return null;
   const v = Number(t);
-  return Number.isFinite(v) ? Math.round(v) : null;
+  return Number.isFinite(v) ? Math.min(1000000, Math.max(0, Math.round(v))) : null;
 }
 
 function cellInput(st, i, col) {
   const input = document.createElement("input");
-  input.type = "number";
-  input.min = "0";
-  input.step = "1";
+  input.type = "text";  // not "number": no spinner, and the mouse wheel never changes a value by accident
+  input.inputMode = "numeric";
+  input.autocomplete = "off";
   input.className = "ae-num";
   input.dataset.row = String(i);
   input.dataset.col = col;
@@ -57,6 +57,8 @@ function kindSelect(st, i) {
 function commit(st, i, col, raw) {
   if (!st.rows[i]) return;
   const value = col === "layer" ? raw : parseNum(raw);
+  const box = st.root.querySelector(`input[data-row="${i}"][data-col="${col}"]`);
+  if (box && col !== "layer") box.value = value === null ? "" : String(value);  // show what counts
   if (st.rows[i][col] === value) return;
   st.rows[i] = { ...st.rows[i], [col]: value };
   send(st);

@@ -64,6 +64,10 @@ def test_edit_stack_shapes_flags_and_presets(page, live_server):
     wait_idle(page)
     page.wait_for_function(f"() => document.querySelector('{TABLE}').innerText.includes('27,480')")
     assert page.locator('input[data-row="0"][data-col="k"]').input_value() == "3"
+    edit_first_row(page, "padding", "-4")  # a negative number is shown and used as 0
+    assert page.locator('input[data-row="0"][data-col="padding"]').input_value() == "0"
+    edit_first_row(page, "padding", "1")
+    page.wait_for_function(f"() => document.querySelector('{TABLE}').innerText.includes('10 × 28 × 28')")
     page.locator(".ae-add").click()  # + Add layer: a ReLU at the end
     page.wait_for_function(f"() => document.querySelector('{TABLE}').innerText.includes('11\\tReLU')")
     page.get_by_role("button", name="Delete row 7").click()  # Flatten
