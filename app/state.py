@@ -47,7 +47,7 @@ DIGITS_USE_SHIPPED = "digits_use_shipped"  # bool: ignore this session's trained
 # --- Anatomy & training page (issue 8) ---
 ANATOMY_PRESET = "anatomy_preset"  # str: preset name chosen in the stack editor
 ANATOMY_INPUT = "anatomy_input"  # str: key of models.architecture.INPUTS
-ANATOMY_EDITOR = "anatomy_editor"  # prefix of the st.data_editor key (+ preset index and reset count)
+ANATOMY_EDITOR = "anatomy_editor"  # prefix of the layer editor's key (+ preset index and reset count)
 ANATOMY_RESETS = "anatomy_resets"  # int: bumped by "Reset" so the editor starts from the preset again
 ANATOMY_SPEC = "anatomy_spec"  # (list[models.architecture.Layer], input (C,H,W)): the stack as last edited
 ANATOMY_TORCHINFO = "anatomy_torchinfo"  # bool: show the torchinfo summary of the exported code
