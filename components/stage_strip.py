@@ -2,23 +2,12 @@
 
 The whole strip is one HTML element (components.transform_cards), so a parameter change redraws one element."""
 
-import io
-
-import numpy as np
 import streamlit as st
-from PIL import Image
 
 from components.transform_cards import grid, img_tag, text
 
 THUMB = 224  # longest displayed side; small images are enlarged with nearest-neighbour so pixels stay sharp
 THUMB_PROJECTOR = 320  # the projector shows three stages a row, each twice as wide
-
-
-def encode_png(rgb: np.ndarray) -> bytes:
-    """(H, W, 3) uint8 -> PNG bytes, compressed lightly: lossless like st.image's PNG, a fraction of the CPU."""
-    buf = io.BytesIO()
-    Image.fromarray(rgb).save(buf, format="PNG", compress_level=1)
-    return buf.getvalue()
 
 
 def stage_card(stage, side: int) -> str:

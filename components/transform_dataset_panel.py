@@ -10,8 +10,8 @@ import streamlit as st
 from PIL import Image
 
 from app import cache, state
-from components.stage_strip import encode_png
 from components.transform_batch import batch_grid, diagram, render_definitions
+from components.transform_cards import encode_png, png_tag
 from models.digit_dataset import (
     SOURCES,
     EpochWalker,
@@ -119,8 +119,11 @@ def _show_batch(current, steps, source, iters: int, projector: bool) -> None:
     norm = viewing_norm(steps)
     views = [display_array(x, norm)[0] for x in current.images[:64]]
     labels = [names[int(y)] for y in current.labels[:64]]
-    st.image(encode_png(batch_grid(views, labels, projector)), output_format="PNG",
-             caption="first 64 of the batch" if len(current.images) > 64 else None)
+    picture = png_tag(encode_png(batch_grid(views, labels, projector)), f"minibatch {current.iteration}",
+                      "display:block;max-width:100%;height:auto")
+    caption = '<div style="font-size:.875rem;opacity:.7">first 64 of the batch</div>' if len(views) < len(
+        current.images) else ""
+    st.html(f'<div data-testid="tf-batch">{picture}{caption}</div>')  # inline: no second request
     if norm:
         st.caption("Images de-normalised for viewing.")
     st.markdown(f"label tensor `{current.labels.tolist()}`")
