@@ -8,17 +8,17 @@ import numpy as np
 import streamlit as st
 
 from app import cache, state
-from components.layout import explain
 from components.pooling_figures import gradient_figure, input_figure
+from components.pooling_html import alert, explanation, heading, two_columns
 from components.pooling_section_controls import RESULTS, spec_from_state
 from components.pooling_section_step import step_through
 from components.pooling_summary import coverage_block, summary_block
 from components.pooling_view import view
 from models.pooling import PoolingError, PoolSpec, check_input, fmt
 
-RULES = {"max": "Max pooling sends each window's gradient **only to its winner**; every other cell gets 0.",
-         "min": "Min pooling sends each window's gradient **only to its smallest cell**.",
-         "mean": "Mean pooling **spreads** each window's gradient evenly: 1/(cells counted) to each.",
+RULES = {"max": "Max pooling sends each window's gradient <b>only to its winner</b>; every other cell gets 0.",
+         "min": "Min pooling sends each window's gradient <b>only to its smallest cell</b>.",
+         "mean": "Mean pooling <b>spreads</b> each window's gradient evenly: 1/(cells counted) to each.",
          "lp": "Lp pooling shares each window's gradient in proportion to value^(p−1): big values get more."}
 
 
@@ -49,21 +49,18 @@ def results(projector: bool) -> None:
 
 
 def coverage_and_summary(spec: PoolSpec, cov, summary, projector: bool) -> None:
-    left, right = st.columns([3, 2]) if not projector else (st.container(), st.container())
-    left.subheader("Coverage map: how many windows see each input cell")
-    with left:
-        view(coverage_block(cov, projector), "pool_coverage_view")
-    right.subheader("Summary")
-    with right:
-        view(summary_block(summary, cov, projector), "pool_summary_view")
+    """Coverage map and summary side by side, with the gap/overlap warning: one element."""
     missed, over = int((cov == 0).sum()), int((cov >= 2).sum())
+    note = ""
     if missed:
-        right.warning(f"The stride ({spec.stride[0]}) is larger than the window reach, so {missed} input cells are "
-                      "never looked at: nothing that happens there can change the output.",
-                      icon=":material/visibility_off:")
+        note = alert("warning", "visibility_off", f"The stride ({spec.stride[0]}) is larger than the window reach, so "
+                     f"{missed} input cells are never looked at: nothing that happens there can change the output.")
     elif over:
-        right.info("The stride is smaller than the window, so windows overlap: some cells are counted by several "
-                   "outputs (a strong value can win more than once).", icon=":material/layers:")
+        note = alert("info", "layers", "The stride is smaller than the window, so windows overlap: some cells are "
+                     "counted by several outputs (a strong value can win more than once).")
+    view(two_columns(heading("Coverage map: how many windows see each input cell") + coverage_block(cov, projector),
+                     heading("Summary") + summary_block(summary, cov, projector) + note, projector),
+         "pool_coverage_view")
 
 
 @st.fragment
@@ -87,16 +84,12 @@ def backward(x, spec: PoolSpec, values, projector: bool) -> None:
     except PoolingError as exc:
         st.error(str(exc))
         return
-    left, right = st.columns([3, 2]) if not projector else (st.container(), st.container())
-    with left:
-        view(gradient_figure(grad, cell, projector), "pool_gradient_view")
-    hit = int((grad > 0).sum())
-    text = (f"{RULES[spec.mode]}\n\n{hit} of {x.size} input cells receive gradient; the largest amount is "
-            f"**{fmt(float(grad.max()))}** and the total is **{fmt(float(grad.sum()))}**.")
+    text = [RULES[spec.mode], f"{int((grad > 0).sum())} of {x.size} input cells receive gradient; the largest amount "
+            f"is <b>{fmt(float(grad.max()))}</b> and the total is <b>{fmt(float(grad.sum()))}</b>."]
     if cell is None and float(grad.max()) > 1 + 1e-9:
-        text += ("\n\nCells above 1 sit where windows overlap: they **accumulate** gradient from every window "
-                 "that picked or counted them.")
-    right.markdown(text)
-    with right:
-        explain("During training this map says which input cells get told to change. Cells with 0 learn nothing "
-                "from this layer's output — with max pooling that is every cell that never wins.", projector)
+        text.append("Cells above 1 sit where windows overlap: they <b>accumulate</b> gradient from every window "
+                    "that picked or counted them.")
+    words = "".join(f'<p style="margin:0 0 1rem 0">{t}</p>' for t in text) + explanation(
+        "During training this map says which input cells get told to change. Cells with 0 learn nothing from this "
+        "layer's output — with max pooling that is every cell that never wins.", projector)
+    view(two_columns(gradient_figure(grad, cell, projector), words, projector), "pool_gradient_view")

@@ -38,14 +38,14 @@ def step_through(x, spec, values, wins, projector: bool) -> None:
     ss = st.session_state
     n = len(wins)
     playing = ss[state.POOL_PLAYING] and n > 1
-    a, b, c = st.columns([1, 2, 4], vertical_alignment="bottom")
-    a.button("Pause" if playing else "Play", key=state.POOL_PLAY, on_click=_toggle_play, args=(n,),
-             icon=":material/pause:" if playing else ":material/play_arrow:", disabled=n < 2)
-    b.select_slider("Speed (cells per second)", SPEEDS, key=state.POOL_SPEED, disabled=playing)
+    row = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")  # one block, not four columns
+    row.button("Pause" if playing else "Play", key=state.POOL_PLAY, on_click=_toggle_play, args=(n,),
+               icon=":material/pause:" if playing else ":material/play_arrow:", disabled=n < 2)
+    row.select_slider("Speed (cells per second)", SPEEDS, key=state.POOL_SPEED, disabled=playing, width=320)
     if playing:
         ss[state.POOL_PLAY_FROM] = ss[state.POOL_STEP] = _shown_step(n)  # settings changed while playing:
         ss[state.POOL_PLAY_T0] = time.time()  # restart the loop from the cell on screen
-        c.caption(f"Playing: {n} windows in a loop, {ss[state.POOL_SPEED]} per second. Pause to inspect one.")
+        row.caption(f"Playing: {n} windows in a loop, {ss[state.POOL_SPEED]} per second. Pause to inspect one.")
         _block(x, spec, values, wins, projector, play=True)
     else:
         _still(x, spec, values, wins, projector)

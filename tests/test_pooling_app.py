@@ -188,7 +188,7 @@ def test_bad_settings_explained_not_traceback(setting, message):
 
 def test_backward_controls(at):
     _get(at, "button", f"{state.POOL_PRESET}_3").click().run()  # kernel 3 stride 1: overlap accumulates
-    assert "accumulate" in " ".join(m.value for m in at.markdown)
+    assert "accumulate" in " ".join([m.value for m in at.markdown] + _views(at))
     _get(at, "radio", state.POOL_GRAD_TARGET).set_value("cell").run()
     _get(at, "slider", state.POOL_GRAD_CELL).set_value(3).run()
     _ok(at)
