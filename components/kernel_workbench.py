@@ -11,7 +11,7 @@ from components.kernel_editor import CUSTOM, base_kernel, kernel_editor
 from components.kernel_export_ui import export_section
 from components.kernel_panels import panels_html
 from components.layout import explain
-from components.media import bytes_url, png_url
+from components.media import bytes_url, picture_url
 from components.pixel_inspector import display_size, inspector
 from models.convolution import (
     ConvSettings,
@@ -108,7 +108,7 @@ def workbench(image: np.ndarray, image_id: str, sample_in_url: bool, projector: 
     if view == "diverging" and image.ndim == 3:
         caption += f" The diverging scale shows one channel at a time: {CHANNELS[channel]} (pick it below)."
     dh, dw = display_size(h, w)
-    urls = (bytes_url(cache.kernel_input_png(image_id, image, dh, dw), "kernels.input"), png_url(fit(shown, dh, dw), "kernels.output"))
+    urls = (bytes_url(cache.kernel_input_picture(image_id, image, dh, dw), "kernels.input"), picture_url(fit(shown, dh, dw), "kernels.output"))
     inspector_fragment(image, urls, shown_values, kernel, settings, caption, projector, gy,
                        (base, sample_in_url, projector))
     st.html(panels_html(effective_kernel(kernel, settings), "Kernel as applied" + (" (flipped 180°)" if settings.flip

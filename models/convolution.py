@@ -72,19 +72,22 @@ def convolve(image: np.ndarray, kernel: np.ndarray, settings: ConvSettings) -> n
     h, w = image.shape[:2]
     k = kernel.shape[0]
     check_fits(h, w, k, settings)
-    planes = image[None] if image.ndim == 2 else np.moveaxis(image, 2, 0)
-    c = planes.shape[0]
-    x = torch.from_numpy(np.ascontiguousarray(planes, dtype=np.float32))[None]  # (1,C,H,W)
+    hwc = np.ascontiguousarray(image[..., None] if image.ndim == 2 else image, dtype=np.float32)
+    c = hwc.shape[2]
+    # (H,W,C) memory viewed as (1,C,H,W) channels_last: no copy, and torch's depthwise kernel is ~3x faster
+    x = torch.from_numpy(hwc).permute(2, 0, 1)[None]
     kern = torch.from_numpy(effective_kernel(kernel, settings).astype(np.float32).copy())
     weight = kern.expand(c, 1, k, k).contiguous()  # depthwise: the same kernel on every channel
     p = settings.pad(k)
-    if settings.padding in ("reflect", "replicate", "circular") and p:
-        x = F.pad(x, (p, p, p, p), mode=settings.padding)
+    if p:  # padding inside conv2d takes a ~5x slower path for channels_last input
+        x = F.pad(x, (p, p, p, p), mode="constant" if settings.padding == "zeros" else settings.padding)
         p = 0
     with torch.no_grad():
-        y = F.conv2d(x, weight, bias=torch.full((c,), settings.bias, dtype=torch.float32), stride=settings.stride,
-                     padding=p, dilation=settings.dilation, groups=c)[0].numpy()  # (C,Ho,Wo)
-    return y[0] if image.ndim == 2 else np.ascontiguousarray(np.moveaxis(y, 0, 2))
+        y = F.conv2d(x.contiguous(memory_format=torch.channels_last), weight,
+                     bias=torch.full((c,), settings.bias, dtype=torch.float32), stride=settings.stride,
+                     padding=p, dilation=settings.dilation, groups=c)[0]  # (C,Ho,Wo)
+    out = np.ascontiguousarray(y.permute(1, 2, 0).numpy())  # (Ho,Wo,C)
+    return out[..., 0] if image.ndim == 2 else out
 
 
 def padded(plane: np.ndarray, k: int, settings: ConvSettings) -> np.ndarray:
