@@ -1,8 +1,9 @@
 """Session state of the Transforms page: the step list, the URL round trip, and the button callbacks.
 
-The page is two fragments: the editor (EDITOR) and the view of the result (VIEW: seed, tabs, stage strip,
-random grid, export, DataLoader). Callbacks name the fragments to redraw, so a parameter change redraws
-only the view and a structural change both; nothing else on the page is sent again."""
+The page is two fragments: the editor (EDITOR) and the view of the result (VIEW: seed and tabs), whose open
+tab is a fragment of its own (BODY: stage strip, random grid, export or DataLoader). Callbacks name the
+fragments to redraw, so a parameter change redraws only the open tab and a structural change the editor
+too; nothing else on the page is sent again."""
 
 import random
 import time
@@ -16,7 +17,7 @@ from models.pipeline_io import MAX_SEED, PipelineFileError, decode_url, encode_u
 
 DEFAULT_PRESET = "ImageNet training"
 URL_KEY = "tf"
-EDITOR, VIEW = "tf_editor_fragment", "tf_view_fragment"  # st.fragment keys (targets of st.rerun)
+EDITOR, VIEW, BODY = "tf_editor_fragment", "tf_view_fragment", "tf_body_fragment"  # st.fragment keys
 MAX_IMPORT_BYTES = 100_000
 
 
@@ -63,8 +64,8 @@ def show_notice() -> None:
 
 
 def refresh(structural: bool) -> None:
-    """From a callback: redraw the view, and the editor too when the pipeline's structure changed."""
-    st.rerun([EDITOR, VIEW] if structural else VIEW)
+    """From a callback: redraw the open tab, and the editor too when the pipeline's structure changed."""
+    st.rerun([EDITOR, BODY] if structural else BODY)
 
 
 def on_add() -> None:
@@ -105,7 +106,7 @@ def on_import() -> None:
         st.session_state[state.TF_NOTICE] = ("error", f"Cannot load **{upload.name}**: {exc}")
         return
     st.session_state[state.TF_NOTICE] = ("success", f"Loaded {upload.name}.")
-    refresh(True)
+    st.rerun([EDITOR, VIEW])  # the file may bring its own seed
 
 
 def preset_names() -> list[str]:
@@ -113,15 +114,16 @@ def preset_names() -> list[str]:
 
 
 def start_clock() -> None:
-    """Start timing a run of the view (read by done_marker, in the view or in the DataLoader fragment)."""
-    st.session_state[state.TF_CLOCK] = time.perf_counter(), time.thread_time()
+    """Start timing this run at the first fragment it enters (view, open tab or DataLoader); done_marker
+    reads and clears the clock at the end of the run."""
+    st.session_state.setdefault(state.TF_CLOCK, (time.perf_counter(), time.thread_time()))
 
 
 def done_marker() -> None:
     """Last element of every run of the view, or of the DataLoader fragment when only that reran: the run's
     cost in wall-clock and in CPU time of this script thread (which a busy machine does not inflate); the
     benchmarks read the data attributes. Exactly one marker is on the page."""
-    started = st.session_state.pop(state.TF_CLOCK, None) or (time.perf_counter(), time.thread_time())
+    started = st.session_state.pop(state.TF_CLOCK)
     runs = st.session_state[state.TF_RUNS] = st.session_state.get(state.TF_RUNS, 0) + 1
     wall, cpu = 1000 * (time.perf_counter() - started[0]), 1000 * (time.thread_time() - started[1])
     st.html(f'<div data-testid="tf-done" data-run="{runs}" data-cpu-ms="{cpu:.1f}" style="font-size:0.8rem;'

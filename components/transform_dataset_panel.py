@@ -12,6 +12,7 @@ from PIL import Image
 from app import cache, state
 from components.transform_batch import batch_grid, diagram, render_definitions
 from components.transform_cards import encode_png, png_tag
+from components.transform_controls import done_marker, start_clock
 from models.digit_dataset import (
     SOURCES,
     EpochWalker,
@@ -65,19 +66,20 @@ def _check_first_sample(steps, source) -> str:
 BATCH = "tf_batch_fragment"  # st.fragment key
 
 
-def render_dataset(steps: list[dict], projector: bool, on_fix, done_marker) -> None:
-    """done_marker(): the page's end-of-run marker, drawn at the end of the minibatch fragment."""
+def render_dataset(steps: list[dict], projector: bool, on_fix) -> None:
+    """The whole tab; the page's end-of-run marker (done_marker) ends the minibatch fragment."""
     settings = _controls()
     problem = _check_first_sample(steps, settings[0])
-    _batch_section(steps, settings, problem, projector, on_fix, done_marker)
+    _batch_section(steps, settings, problem, projector, on_fix)
     st.markdown("**The custom `Dataset` used here** (`models/digit_dataset.py`): `__len__` says how many samples "
                 "there are, `__getitem__(i)` loads sample i and runs the pipeline on it.")
     st.code(inspect.getsource(PipelineDataset), language="python")
 
 
 @st.fragment(key=BATCH)
-def _batch_section(steps: list[dict], settings: tuple, problem: str, projector: bool, on_fix, done_marker) -> None:
+def _batch_section(steps: list[dict], settings: tuple, problem: str, projector: bool, on_fix) -> None:
     """The step buttons, the current minibatch with the definitions beside it, and the data-path diagram."""
+    start_clock()
     source, n, batch, seed, shuffle, drop = settings
     iters = iterations_per_epoch(n, batch, drop)
     with st.container(horizontal=True):

@@ -49,7 +49,7 @@ code_line = image_line(sample_file or loaded.name, sample_file is not None, load
 
 @st.fragment(key=ctl.EDITOR)
 def editor() -> None:
-    """The step cards and the Add row. A card's widgets redraw the view (see transform_controls)."""
+    """The step cards and the Add row. A card's widgets redraw the open tab (see transform_controls)."""
     st.subheader("Pipeline")
     with st.container(height=720 if not projector else 560, key="tf_editor"):
         render_steps(st.session_state[state.TF_STEPS], state.TF_STEP_PREFIX, projector, 4 if projector else 2,
@@ -63,37 +63,41 @@ def editor() -> None:
 
 @st.fragment(key=ctl.VIEW)
 def view() -> None:
-    """Seed, tabs and the open tab: everything that shows what the pipeline does."""
+    """Seed and tabs, then the open tab in its own fragment (BODY), which a parameter change redraws alone."""
     ctl.start_clock()
-    ctl.show_notice()
-    steps = st.session_state[state.TF_STEPS]
     with st.container(horizontal=True, vertical_alignment="bottom"):
         st.number_input("Seed", 0, MAX_SEED, key=state.TF_SEED, width=240,
                         help="One torch.manual_seed(seed) before the whole pipeline, as the exported code does.")
         st.button("Resample (new seed)", on_click=ctl.on_resample, key="tf_resample", icon=":material/casino:")
+    tabs = st.tabs(TABS, key=state.TF_TAB, on_change="rerun")
+    for k, tab in enumerate(tabs):
+        with tab:
+            if tab.open:
+                body(k)
+
+
+@st.fragment(key=ctl.BODY)
+def body(tab: int) -> None:
+    """The open tab (index into TABS): stage strip, random grid, export, or Dataset & DataLoader."""
+    ctl.start_clock()
+    ctl.show_notice()
+    steps = st.session_state[state.TF_STEPS]
     seed = int(st.session_state[state.TF_SEED])
     ctl.sync_url(steps, seed)
     code = encode_url(steps, seed)
-    tabs = st.tabs(TABS, key=state.TF_TAB, on_change="rerun")
-    with tabs[0]:
-        if tabs[0].open:
-            result = cache.tf_stages(image_id, image, code, steps, seed)
-            render_strip(result, 3 if projector else 4, projector)
-    with tabs[1]:
-        if tabs[1].open:
-            n = st.slider("Outcomes", 8, 16, 12, step=4, key=state.TF_GRID_N)
-            st.caption(f"Seeds {seed} to {seed + n - 1}: the same pipeline run {n} times. Random steps "
-                       "list what their make_params drew.")
-            render_outcomes(cache.tf_outcomes(image_id, image, code, steps, seed, n),
-                            3 if projector else 4, projector)
-    with tabs[2]:
-        if tabs[2].open:
-            render_export(steps, seed, code_line, state.TF_IMPORT, ctl.on_import, projector)
-    with tabs[3]:
-        if tabs[3].open:
-            render_dataset(steps, projector, ctl.on_mnist_preset, ctl.done_marker)
-    if not tabs[3].open:  # the DataLoader tab ends with its own fragment, which places the marker
-        ctl.done_marker()
+    if tab == 0:
+        render_strip(cache.tf_stages(image_id, image, code, steps, seed), 3 if projector else 4, projector)
+    elif tab == 1:
+        n = st.slider("Outcomes", 8, 16, 12, step=4, key=state.TF_GRID_N)
+        st.caption(f"Seeds {seed} to {seed + n - 1}: the same pipeline run {n} times. Random steps "
+                   "list what their make_params drew.")
+        render_outcomes(cache.tf_outcomes(image_id, image, code, steps, seed, n), 3 if projector else 4, projector)
+    elif tab == 2:
+        render_export(steps, seed, code_line, state.TF_IMPORT, ctl.on_import, projector)
+    else:  # the DataLoader tab ends with its own fragment, which places the marker
+        render_dataset(steps, projector, ctl.on_mnist_preset)
+        return
+    ctl.done_marker()
 
 
 left, right = (st.container(), st.container()) if projector else st.columns([1, 2])
