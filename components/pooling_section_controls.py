@@ -1,19 +1,16 @@
-"""Pooling page controls: where the grid comes from, and the pooling settings (with the classic presets).
+"""Pooling page controls: the classic presets and the pooling settings, and how the grid demo reruns.
 
-Source, settings and results are three sibling fragments (keys SOURCE, SETTINGS, RESULTS). A control
-reruns only what it changes: a slider the results alone (its own value is already on screen), a preset
-the results FIRST and then the settings (whose sliders must show the preset's values), so the
-figures come back before the widgets are redrawn. The grid goes from SOURCE to RESULTS through
+The grid source (pooling_section_source), the settings and the results are sibling fragments (keys SOURCE,
+SETTINGS, RESULTS). A control reruns only what it changes: a slider the results alone (its own value is
+already on screen), a preset the results and then the settings (whose sliders must show the preset's
+values); the preset buttons themselves never rerun. The grid goes from SOURCE to RESULTS through
 session state (state.POOL_GRID); the settings are read from session state by spec_from_state().
 """
 
-import numpy as np
-import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
-from app import cache, state
-from models.grid_sources import SOURCE_LABELS, SOURCES, GridError, make_grid, parse_grid
-from models.images import SAMPLE_LABELS, to_gray
+from app import state
 from models.pooling import MODE_LABELS, MODES, PoolSpec
 
 SOURCE, SETTINGS, RESULTS = "pool-source", "pool-settings", "pool-results"  # fragment keys
@@ -35,13 +32,12 @@ def init_defaults() -> None:
 
 
 def rerun(*keys: str) -> None:
-    """Widget callback: rerun exactly these fragments, in this order."""
-    st.rerun(list(keys))
-
-
-def _new_seed() -> None:
-    st.session_state[state.POOL_SEED] += 1
-    rerun(SOURCE, RESULTS)
+    """Widget callback: rerun exactly these fragments, in this order (the whole page if one of them is not
+    registered yet, e.g. a click that lands while the page's first run is still under way)."""
+    try:
+        st.rerun(list(keys))
+    except StreamlitAPIException:
+        st.rerun()
 
 
 def reassert(*keys: str) -> None:
@@ -63,42 +59,6 @@ def _apply_preset(kernel: int, stride: int) -> None:
     ss[state.POOL_PLAYING] = False
     ss[state.POOL_REASSERT] = set(changes)
     rerun(RESULTS, SETTINGS)  # the figures first
-
-
-@st.fragment(key=SOURCE)
-def source_controls() -> None:
-    """The grid controls; the grid itself (or None after an on-page message) goes to state.POOL_GRID."""
-    st.session_state[state.POOL_GRID] = read_grid()
-
-
-def read_grid() -> np.ndarray | None:
-    """The input grid (H, W) chosen by the student, or None after showing why it cannot be used."""
-    both = {"on_change": rerun, "args": (SOURCE, RESULTS)}
-    left, mid, right = st.columns([2, 2, 2])
-    source = left.selectbox("Input values", SOURCES, format_func=SOURCE_LABELS.get, key=state.POOL_SOURCE, **both)
-    size = mid.slider("Grid size (cells per side)", 4, 16, key=state.POOL_SIZE, **both)
-    seed = st.session_state[state.POOL_SEED]
-    gray = None
-    if source in ("random", "sparse", "typed"):
-        right.button("New random values", key=state.POOL_NEW_GRID, on_click=_new_seed, icon=":material/casino:")
-    if source == "image":
-        names = list(SAMPLE_LABELS)
-        name = right.selectbox("Sample image", names, format_func=SAMPLE_LABELS.get, key=state.POOL_PATCH_SAMPLE,
-                               **both)
-        gray = to_gray(cache.sample_image(name).rgb)
-    try:
-        if source != "typed":
-            return make_grid(source, size, size, seed, gray)
-        start = make_grid("random", size, size, seed).astype(int).astype(str)
-        frame = pd.DataFrame(start, columns=[str(c + 1) for c in range(size)])
-        st.caption("Type into the cells (any number, e.g. 3, -2 or 0.5). Click a cell, type, press Enter.")
-        edited = st.data_editor(frame, key=f"{state.POOL_TYPED}_{size}_{seed}", hide_index=False,
-                                num_rows="fixed", width="content", on_change=rerun, args=(SOURCE, RESULTS),
-                                column_config={c: st.column_config.TextColumn(c, width=40) for c in frame.columns})
-        return parse_grid(edited.values.tolist())
-    except GridError as exc:
-        st.error(str(exc), icon=":material/grid_off:")
-        return None
 
 
 def spec_from_state() -> PoolSpec:

@@ -4,15 +4,11 @@ import streamlit as st
 
 from app import state
 from components.layout import explain
-from components.pooling_section_controls import (
-    init_defaults,
-    preset_buttons,
-    settings_controls,
-    source_controls,
-)
+from components.pooling_section_controls import init_defaults, preset_buttons, settings_controls
 from components.pooling_section_demo import results
 from components.pooling_section_images import real_images
 from components.pooling_section_rf import receptive_field
+from components.pooling_section_source import source_controls
 
 projector = state.projector_on()
 init_defaults()
