@@ -4,7 +4,7 @@ The whole strip is one HTML element (components.transform_cards), so a parameter
 
 import streamlit as st
 
-from components.transform_cards import grid, img_tag, text
+from components.transform_cards import grid, img_tag, memo_html, text
 
 THUMB = 224  # longest displayed side; small images are enlarged with nearest-neighbour so pixels stay sharp
 THUMB_PROJECTOR = 320  # the projector shows three stages a row, each twice as wide
@@ -34,7 +34,7 @@ def strip_html(result, per_row: int, projector: bool) -> str:
 
 def render_strip(result, per_row: int, projector: bool) -> None:
     """result: models.pipeline.RunResult. Stages in rows of `per_row`, then the failing step, if any."""
-    st.html(strip_html(result, per_row, projector))
+    st.html(memo_html(result, ("strip", per_row, projector), lambda: strip_html(result, per_row, projector)))
     if result.problem:
         p = result.problem
         st.error(f"**Step {p.index + 1} ({p.step['name']}) cannot run here.** {p.message} "

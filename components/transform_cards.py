@@ -4,6 +4,8 @@ delta and one render; inline pictures need no second round trip before they can 
 
 import base64
 import io
+from collections import OrderedDict
+from collections.abc import Callable
 from html import escape
 
 import numpy as np
@@ -79,6 +81,24 @@ def grid(cards: list[str], per_row: int, projector: bool, key: str) -> str:
     body = "".join(f'<div class="tfv-card">{c}</div>' for c in cards)
     return (f'{css}<div class="tfv-grid" data-testid="{key}" '
             f'style="grid-template-columns:repeat({per_row},minmax(0,1fr))">{body}</div>')
+
+
+_MEMO: OrderedDict = OrderedDict()  # (id(result), *how) -> (result, html); holding result keeps its id unique
+
+
+def memo_html(result, how: tuple, build: Callable[[], str], size: int = 16) -> str:
+    """build() once per (result object, how): results come from st.cache_resource, so the same pipeline,
+    image and seed give the same object, whose pictures need not be encoded again."""
+    key = (id(result), *how)
+    hit = _MEMO.get(key)
+    if hit is not None and hit[0] is result:
+        _MEMO.move_to_end(key)
+        return hit[1]
+    html = build()
+    _MEMO[key] = (result, html)
+    while len(_MEMO) > size:
+        _MEMO.popitem(last=False)
+    return html
 
 
 def text(value) -> str:

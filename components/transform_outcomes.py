@@ -3,7 +3,7 @@ One HTML element for the whole grid (components.transform_cards)."""
 
 import streamlit as st
 
-from components.transform_cards import grid, img_tag, text
+from components.transform_cards import grid, img_tag, memo_html, text
 
 SIDE, SIDE_PROJECTOR = 192, 288
 
@@ -21,4 +21,5 @@ def outcome_card(o, side: int) -> str:
 def render_outcomes(outcomes, per_row: int, projector: bool) -> None:
     """outcomes: list of models.pipeline.Outcome."""
     side = SIDE_PROJECTOR if projector else SIDE
-    st.html(grid([outcome_card(o, side) for o in outcomes], per_row, projector, "tf-outcomes"))
+    st.html(memo_html(outcomes, ("grid", per_row, projector),
+                      lambda: grid([outcome_card(o, side) for o in outcomes], per_row, projector, "tf-outcomes")))
