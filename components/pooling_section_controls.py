@@ -88,16 +88,14 @@ def settings_controls(projector: bool) -> None:
     figures, layout = {"on_change": rerun, "args": (RESULTS,)}, {"on_change": rerun, "args": (RESULTS, SETTINGS)}
     reassert(state.POOL_SEPARATE, state.POOL_KERNEL, state.POOL_STRIDE, state.POOL_PADDING, state.POOL_DILATION,
              state.POOL_CEIL)
-    if projector:
-        a = st.container()
-        b, c = st.columns(2)
-    else:
-        a, b, c = st.columns([3, 2, 2])
+    row = {"horizontal": True, "horizontal_alignment": "distribute", "vertical_alignment": "bottom"}
+    a = st.container() if projector else st.container(**row)  # one block each: fewer elements to redraw
+    b = c = st.container(**row) if projector else a
     mode = a.segmented_control("Pooling type", MODES, format_func=MODE_LABELS.get, key=state.POOL_MODE,
                                **layout) or "max"
     if mode == "lp":
         b.select_slider("Power p", P_CHOICES, key=state.POOL_P, help="p=1 sums the window; large p approaches max.",
-                        **figures)
+                        width=300, **figures)
     separate = c.toggle("Separate height and width", key=state.POOL_SEPARATE, **layout)
     k1, k2, k3, k4 = st.columns(4)
     if separate:

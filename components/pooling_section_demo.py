@@ -68,11 +68,12 @@ def backward(x, spec: PoolSpec, values, projector: bool) -> None:
     """Where the upstream gradient lands; its own controls rerun only this part."""
     st.subheader("Backward pass: where the gradient lands")
     oh, ow = values.shape
-    a, b = st.columns([2, 3])
+    cell_mode = st.session_state.get(state.POOL_GRAD_TARGET) == "cell"
+    a, b = st.columns([2, 3]) if cell_mode else (st, None)  # no columns for the usual "ones"
     target = a.radio("Upstream gradient", ("ones", "cell"), key=state.POOL_GRAD_TARGET, horizontal=True,
                      format_func={"ones": "1 for every output", "cell": "1 for one output cell"}.get)
     cell = None
-    if target == "cell":
+    if target == "cell" and b is not None:
         idx = 0
         if oh * ow > 1:
             idx = min(b.slider("Which output cell", 0, oh * ow - 1, key=state.POOL_GRAD_CELL, format="cell %d"),
