@@ -181,12 +181,10 @@ def pool_gradient(x_key: bytes, shape: tuple, spec, cell):
 def pool_image_levels(image_id: str, _rgb, levels: int, kernel: int, variant: str, amount: float):
     """[(kind, level, (h, w), contrast, png bytes)] for the real-image view: the input, then max and mean
     at each level. The image is brought to at most 512 px first. PoolImageError propagates."""
-    import torch
-
     from components.pooling_images import png
-    from models.pool_images import contrast, fit_side, make_variant, pool_levels
+    from models.pool_images import contrast, fit_side, make_variant, one_torch_thread, pool_levels
 
-    torch.set_num_threads(1)  # 2 threads on a busy 2-core machine made the 4 levels ~7x slower
+    one_torch_thread()
     source = make_variant(fit_side(_rgb), variant, amount)
     shown = [("input", 0, source.shape[:2], contrast(source), png(source))]
     for level in pool_levels(source, levels, kernel)[1:]:

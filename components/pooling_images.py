@@ -19,12 +19,13 @@ def png(img: np.ndarray, side: int = DISPLAY) -> bytes:
     """(h, w[, 3]) float in [0, 1] -> PNG bytes at its own resolution (evenly subsampled if above `side`).
 
     No upscaling here: the browser enlarges with image-rendering: pixelated, so each pooled pixel shows as
-    a crisp block and the PNGs stay small and fast to encode (compress level 1)."""
+    a crisp block. No deflate (compress level 0): it halves the encode time, and noisy pictures, the ones
+    that change on every noise step, hardly compress anyway (180 kB instead of 197 kB at 256x256)."""
     h, w = img.shape[:2]
     step = int(np.ceil(max(h, w) / side))
     arr = (np.clip(img[::step, ::step], 0.0, 1.0) * 255 + 0.5).astype(np.uint8)
     buf = io.BytesIO()
-    Image.fromarray(arr).save(buf, format="PNG", compress_level=1)
+    Image.fromarray(arr).save(buf, format="PNG", compress_level=0)
     return buf.getvalue()
 
 
