@@ -35,11 +35,17 @@ def conv_controls(gradient_pair: bool, projector: bool) -> dict:
     if gradient_pair:
         magnitude = st.toggle("Gradient magnitude √(gx² + gy²)", key=state.KERN_MAGNITUDE,
                               help="Combine this kernel's x and y versions: edges in every direction, all ≥ 0.")
+    return conv_options(gradient_pair) | dict(view=view, magnitude=magnitude)
+
+
+def conv_options(gradient_pair: bool) -> dict:
+    """The values conv_controls() last set, read from session state (for fragments inside it)."""
     ss = st.session_state
-    return dict(normalise=bool(ss[state.KERN_NORMALISE]), bias=float(ss[state.KERN_BIAS]),
-                padding=ss[state.KERN_PADDING], stride=int(ss.get(state.KERN_STRIDE) or 1),
-                dilation=int(ss.get(state.KERN_DILATION) or 1), flip=bool(ss[state.KERN_FLIP]), view=view,
-                magnitude=magnitude)
+    return dict(normalise=bool(ss.get(state.KERN_NORMALISE, False)), bias=float(ss.get(state.KERN_BIAS, 0.0)),
+                padding=ss.get(state.KERN_PADDING, "zeros"), stride=int(ss.get(state.KERN_STRIDE) or 1),
+                dilation=int(ss.get(state.KERN_DILATION) or 1), flip=bool(ss.get(state.KERN_FLIP, False)),
+                view=ss.get(state.KERN_VIEW) or "diverging",
+                magnitude=gradient_pair and bool(ss.get(state.KERN_MAGNITUDE, False)))
 
 
 def formula(h: int, w: int, k: int, p: int, s: int, d: int) -> None:

@@ -1,6 +1,6 @@
 """Kernel editor: preset picker with its parameters, an editable grid, and a type/paste box.
 
-`kernel_editor()` returns the kernel exactly as the grid holds it (may contain NaN); the page validates it.
+`preset_controls()` draws the preset picker; `grid_editor()` the weights grid and returns its kernel.
 """
 
 import hashlib
@@ -62,6 +62,7 @@ def _apply_text():
         return
     st.session_state[state.KERN_TEXT_ERROR] = None
     st.session_state[state.KERN_PRESET] = CUSTOM
+    st.session_state[state.KERN_TEXT_APPLIED] = True  # the preset picker sits outside this fragment: redraw it
 
 
 def _preset_controls(options: list[str], learned) -> str:
@@ -91,9 +92,16 @@ def _preset_controls(options: list[str], learned) -> str:
     return preset
 
 
-def kernel_editor(learned: tuple | None, projector: bool = False) -> np.ndarray:
-    """Preset controls, then the editable grid (reset whenever the starting kernel changes)."""
-    preset = _preset_controls(preset_options(learned), learned)
+def preset_controls(learned: tuple | None) -> str:
+    """The preset picker, its size and parameters; returns the preset's name."""
+    return _preset_controls(preset_options(learned), learned)
+
+
+def grid_editor(preset: str, learned: tuple | None, projector: bool = False) -> np.ndarray:
+    """The editable grid (reset whenever the starting kernel changes) and the text box.
+
+    Returns the kernel exactly as the grid holds it, (k,k) float64 (may contain NaN); the page validates it.
+    """
     try:
         base, _ = base_kernel(preset, learned)
     except KernelError as exc:

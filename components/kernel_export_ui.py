@@ -8,15 +8,16 @@ from models.kernel_export import pytorch_code, to_json, to_npy
 
 
 def export_section(kernel: np.ndarray, settings: ConvSettings, rgb: bool) -> None:
+    """The files are made only when a download button is clicked (deferred), not on every edit."""
     with st.expander("Export: PyTorch code, NumPy and JSON", icon=":material/download:"):
         code = pytorch_code(kernel, settings, rgb)
         st.markdown("Run `python kernel.py your_image.png out.npy`: it reproduces the output shown above "
                     "(ConvLab first downscales images longer than 1024 px).")
         st.code(code, language="python")
         c1, c2, c3 = st.columns(3)
-        c1.download_button("Download kernel.py", code, "kernel.py", "text/x-python", on_click="ignore",
+        c1.download_button("Download kernel.py", lambda: code, "kernel.py", "text/x-python", on_click="ignore",
                            key="kern_dl_py")
-        c2.download_button("Download settings (JSON)", to_json(kernel, settings, rgb), "kernel.json",
+        c2.download_button("Download settings (JSON)", lambda: to_json(kernel, settings, rgb), "kernel.json",
                            "application/json", on_click="ignore", key="kern_dl_json")
-        c3.download_button("Download kernel (.npy)", to_npy(kernel), "kernel.npy", "application/octet-stream",
+        c3.download_button("Download kernel (.npy)", lambda: to_npy(kernel), "kernel.npy", "application/octet-stream",
                            on_click="ignore", key="kern_dl_npy")

@@ -5,9 +5,9 @@ import streamlit as st
 
 from app import cache, state
 from components import kernel_url_state
-from components.kernel_controls import FLIP_EXPLANATION, conv_controls, formula
+from components.kernel_controls import FLIP_EXPLANATION, conv_controls, conv_options, formula
 from components.kernel_display import CHANNELS, colour_output, fit
-from components.kernel_editor import CUSTOM, base_kernel, kernel_editor
+from components.kernel_editor import CUSTOM, base_kernel, grid_editor, preset_controls
 from components.kernel_export_ui import export_section
 from components.kernel_panels import panels_html
 from components.layout import explain
@@ -59,15 +59,28 @@ def _convolve(image_id: str, image: np.ndarray, kernel: np.ndarray, settings: Co
 
 
 def workbench(image: np.ndarray, image_id: str, sample_in_url: bool, projector: bool, learned) -> None:
-    """image: (H,W) gray or (H,W,3) RGB float32 in [0,1]."""
-    ss = st.session_state
-    preset = ss.get(state.KERN_PRESET) or "sobel x"
-    # projector type is large: the grid gets the whole width, the settings go below it
+    """The settings (preset and convolution), then the kernel view, a fragment of its own so that editing
+    a weight redraws only the grid and what it changes. image: (H,W) gray or (H,W,3) RGB float32 in [0,1]."""
+    preset = st.session_state.get(state.KERN_PRESET) or "sobel x"
     left, right = (st.container(), st.container()) if projector else st.columns([1, 1], gap="large")
     with left:
-        raw = kernel_editor(learned, projector)
+        preset_controls(learned)
     with right:
-        opts = conv_controls(preset in GRADIENT_PAIRS, projector)
+        conv_controls(preset in GRADIENT_PAIRS, projector)
+    kernel_view_fragment(image, image_id, sample_in_url, projector, learned)
+
+
+def kernel_view(image: np.ndarray, image_id: str, sample_in_url: bool, projector: bool, learned) -> None:
+    """Weights grid, output size, output and inspector, kernel pictures, export. Settings come from
+    session state, so this fragment can rerun alone."""
+    ss = st.session_state
+    if ss.pop(state.KERN_TEXT_APPLIED, False):
+        st.rerun()  # typed text switched the preset to "custom": redraw the picker above as well
+    preset = ss.get(state.KERN_PRESET) or "sobel x"
+    opts = conv_options(preset in GRADIENT_PAIRS)
+    grid_col, info_col = (st.container(), st.container()) if projector else st.columns([1, 1], gap="large")
+    with grid_col:
+        raw = grid_editor(preset, learned, projector)
     try:
         base = base_kernel(preset, learned)[0]
     except KernelError:
@@ -86,7 +99,8 @@ def workbench(image: np.ndarray, image_id: str, sample_in_url: bool, projector: 
     ss[state.KERN_CURRENT] = (raw, kernel, settings)
     k = kernel.shape[0]
     h, w = image.shape[:2]
-    formula(h, w, k, settings.pad(k), settings.stride, settings.dilation)
+    with info_col:
+        formula(h, w, k, settings.pad(k), settings.stride, settings.dilation)
     try:
         out = _convolve(image_id, image, kernel, settings)
     except KernelError as exc:
@@ -121,4 +135,5 @@ def workbench(image: np.ndarray, image_id: str, sample_in_url: bool, projector: 
         explain(FLIP_EXPLANATION, projector, "Cross-correlation vs convolution")
     export_section(kernel, settings, image.ndim == 3)
     kernel_url_state.sync(base, sample_in_url, projector)
+kernel_view_fragment = st.fragment(kernel_view)
 workbench_fragment = st.fragment(workbench)

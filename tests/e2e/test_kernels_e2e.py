@@ -93,6 +93,7 @@ def test_preset_edit_cell_click_pixel_inspector_sum(page, live_server):
     assert value == pytest.approx(total)  # bias 0
     text = page.locator('[data-testid="stMain"]').inner_text()
     assert f"= {expected_sum(kernel, row, col):.4f}" in text.replace("−", "-")
+    page.wait_for_function("() => location.search.includes('row=140') && location.search.includes('col=300')")
     params = parse_qs(urlparse(page.url).query)
     assert params["k"] == ["0,1,2.5;1,-4,1;0,1,0"] and params["preset"][0] in ("laplacian 4", "custom")
     assert params["row"] == [str(row)] and params["col"] == [str(col)]
