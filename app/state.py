@@ -92,6 +92,7 @@ KERN_URL_DONE = "kern_url_done"  # bool: URL parameters already applied this ses
 KERN_URL_NOTICES = "kern_url_notices"  # list[str]: malformed URL parameters that fell back to defaults
 KERN_CURRENT = "kern_current"  # (kernel (k,k), ConvSettings) last applied, for the sliding animation
 KERN_TEXT_APPLIED = "kern_text_applied"  # bool: "Apply text" changed the preset; the whole page must redraw
+KERN_SHOW_EXPORT = "kern_show_export"  # bool: the export (code and downloads) is open
 KERN_EXPLORE_TAB = "kern_explore_tab"  # label of the open "3. Explore" tab (only that one is built)
 KERN_ANIM_STEP = "kern_anim_step"  # int: current step of the sliding animation
 KERN_ANIM_PLAY = "kern_anim_play"  # bool: animation playing

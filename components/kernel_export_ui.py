@@ -3,13 +3,17 @@
 import numpy as np
 import streamlit as st
 
+from app import state
 from models.convolution import ConvSettings
 from models.kernel_export import pytorch_code, to_json, to_npy
 
 
 def export_section(kernel: np.ndarray, settings: ConvSettings, rgb: bool) -> None:
     """The files are made only when a download button is clicked (deferred), not on every edit."""
-    with st.expander("Export: PyTorch code, NumPy and JSON", icon=":material/download:"):
+    if not st.toggle("Export: PyTorch code, NumPy and JSON", key=state.KERN_SHOW_EXPORT,
+                     help="Runnable code that reproduces this output, and the kernel as JSON or .npy."):
+        return  # built only when asked for: every edit above would otherwise redraw it
+    with st.container(border=True):
         code = pytorch_code(kernel, settings, rgb)
         st.markdown("Run `python kernel.py your_image.png out.npy`: it reproduces the output shown above "
                     "(ConvLab first downscales images longer than 1024 px).")

@@ -57,10 +57,11 @@ def inspector(image: np.ndarray, urls: tuple[str, str], out: np.ndarray, kernel:
     c2.number_input("Output column", 0, wo - 1, key=state.KERN_COL)
     if image.ndim == 3:
         c3.segmented_control("Channel", CHANNELS, key=state.KERN_CHANNEL, required=True, wrap=True)
-    g1, g2, g3 = st.columns(3)
-    g1.html(grid_html(ins.patch, "input patch (padding included)", False, projector))
-    g2.html(grid_html(ins.weights, "× kernel" + (" (flipped)" if settings.flip else ""), True, projector))
-    g3.html(grid_html(ins.product, "= element-wise products", True, projector))
+    grids = (grid_html(ins.patch, "input patch (padding included)", False, projector),
+             grid_html(ins.weights, "× kernel" + (" (flipped)" if settings.flip else ""), True, projector),
+             grid_html(ins.product, "= element-wise products", True, projector))
+    st.html('<div style="display:flex;flex-wrap:wrap;gap:1rem 2.5rem;align-items:flex-start">'
+            + "".join(f"<div>{g}</div>" for g in grids) + "</div>")  # one element, not three columns
     terms = " + ".join(f"{p:.3f}×({wt:.3g})" for p, wt in zip(ins.patch.ravel()[:4], ins.weights.ravel()[:4],
                                                             strict=True))
     more = " + …" if ins.patch.size > 4 else ""
@@ -76,9 +77,8 @@ def inspector(image: np.ndarray, urls: tuple[str, str], out: np.ndarray, kernel:
     h, w = plane.shape
     if p and (ins.top < 0 or ins.left < 0 or ins.top + ins.span > h or ins.left + ins.span > w):
         lines.append(f"The window hangs over the border: those cells come from **{settings.padding}** padding.")
-    st.markdown("  \n".join(lines), help="Computed in float64; the image is computed in float32 by conv2d, "
-                                         "so the last digit may differ.")
-    st.markdown(f'<span data-testid="kern-inspector-sum" data-sum="{ins.total:.6f}" data-value="{ins.value:.6f}">'
-                f"</span>", unsafe_allow_html=True)
+    st.markdown("  \n".join(lines) + f'<span data-testid="kern-inspector-sum" data-sum="{ins.total:.6f}" '
+                f'data-value="{ins.value:.6f}"></span>', unsafe_allow_html=True,
+                help="Computed in float64; the image is computed in float32 by conv2d, so the last digit may differ.")
     if url_args is not None:
         kernel_url_state.sync(*url_args)

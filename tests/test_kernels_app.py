@@ -311,6 +311,9 @@ def test_explore_tabs_controls():
     for kind in ("min", "max", "median"):
         at.radio(key=state.KERN_NOISE_FILTER).set_value(kind)
         _ok(at)
+    assert not at.get("download_button")  # the export is built only when asked for
+    at.toggle(key=state.KERN_SHOW_EXPORT).set_value(True)
+    _ok(at)
     assert len(at.get("download_button")) == 3
     assert any("F.conv2d" in c.value for c in at.code)
 

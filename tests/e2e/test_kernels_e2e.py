@@ -155,4 +155,10 @@ def test_a_typo_in_a_cell_gets_a_message_not_a_traceback(page, live_server):
     edit_cell(page, 1, 1, "3")
     page.wait_for_selector('[data-testid="stAlert"]:has-text("row 2, column 2")', state="detached")
     np.testing.assert_array_equal(grid_values(page, 3), [[-1, 0, 1], [-2, 3, 2], [-1, 0, 1]])
+    page.get_by_text("Export: PyTorch code, NumPy and JSON").click()
+    wait_idle(page)
+    code = page.locator('[data-testid="stCode"]').first
+    code.wait_for()
+    assert "[-2.0, 3.0, 2.0]" in code.inner_text().replace(" ", "").replace(",", ", ")
+    assert page.get_by_role("button", name="Download kernel.py").is_visible()
     no_exceptions(page)
