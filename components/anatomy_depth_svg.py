@@ -1,7 +1,12 @@
 """Resolution and feature maps against depth as one small inline SVG (redrawn after every stack edit).
 
 An SVG string costs well under a millisecond to build and draws without blocking the browser, unlike a
-plotly figure; hovering a bar or a point shows its numbers (SVG <title>).
+plotly figure; hovering a bar or a point shows its numbers (SVG <title>). The chart is a small
+st.components.v2 element that also keeps the page's stack details in step with the layer editor:
+the editor announces the stack it shows (a window event with its id), and when that is not the
+stack this chart was drawn for, the chart asks for a rerun of its own fragment (a trigger value).
+So an edit first redraws only the editor's fragment (the shape table), and the chart, the code and
+the captions follow one round trip later.
 """
 
 from html import escape
@@ -74,6 +79,31 @@ def depth_svg(labels: list[str], resolution: list[int], maps: list[int], project
     return "".join(out)
 
 
-def depth_chart(labels: list[str], resolution: list[int], maps: list[int], projector: bool) -> None:
-    """Put the SVG on the page (st.html would strip SVG; markdown passes it through)."""
-    st.markdown(depth_svg(labels, resolution, maps, projector), unsafe_allow_html=True)
+_JS = """
+const hub = window.__convlabAnatomyStack || (window.__convlabAnatomyStack = { latest: null, follow: null });
+if (!hub.listening) {
+  hub.listening = true;
+  window.addEventListener("convlab-anatomy-stack", (ev) => { hub.latest = ev.detail; if (hub.follow) hub.follow(); });
+}
+export default function ({ data, parentElement, setTriggerValue }) {
+  const root = parentElement.querySelector(".ad-root");
+  if (!root || !data) return;
+  if (root.__svg !== data.svg) { root.innerHTML = data.svg; root.__svg = data.svg; }
+  root.dataset.stack = data.stack_id;
+  const follow = () => {
+    const want = hub.latest;
+    if (want && want !== data.stack_id && want !== root.__asked) { root.__asked = want; setTriggerValue("sync", want); }
+  };
+  hub.follow = follow;
+  follow();
+  return () => { if (hub.follow === follow) hub.follow = null; };
+}
+"""
+_chart = st.components.v2.component("convlab_anatomy_depth", html='<div class="ad-root"></div>', js=_JS,
+                                    css=".ad-root { line-height: 0; } .ad-root svg { display: block; }")
+
+
+def depth_chart(labels: list[str], resolution: list[int], maps: list[int], projector: bool, stack_id: str) -> None:
+    """Put the SVG on the page; `stack_id` names the stack it shows (components.stack_editor.stack_id)."""
+    _chart(key="anatomy_depth", data=dict(svg=depth_svg(labels, resolution, maps, projector), stack_id=stack_id),
+           on_sync_change=lambda: None, width="stretch")

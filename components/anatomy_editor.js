@@ -137,5 +137,8 @@ export default function (component) {
   }
   root.querySelectorAll("input, select, button").forEach((el) => { el.disabled = Boolean(data.disabled); });
   root.dataset.version = String(data.version);
+  // Tell the depth chart which stack the shape table now shows, once this frame is drawn.
+  requestAnimationFrame(() => setTimeout(() => window.dispatchEvent(
+    new CustomEvent("convlab-anatomy-stack", { detail: data.stack_id })), 0));
   root.dataset.seq = String(data.seq || 0);
 }

@@ -4,6 +4,7 @@ The editor sends every committed edit at once (st.data_editor holds each edit ba
 sends it), so the shape table beside it (components.anatomy_shape_table) updates in one round trip.
 """
 
+import hashlib
 from pathlib import Path
 
 import streamlit as st
@@ -58,14 +59,22 @@ def _sent(value, key: str) -> dict | None:
     return sent if ok else None
 
 
-def layer_editor(spec: list[Layer], key: str, projector: bool = False, disabled: bool = False) -> list[Layer]:
+def stack_id(spec: list[Layer], input_shape: tuple[int, ...]) -> str:
+    """A short name for a stack on an input, shared by the editor and the chart that follows it."""
+    return hashlib.sha1(repr((list(spec), tuple(input_shape))).encode()).hexdigest()[:12]
+
+
+def layer_editor(spec: list[Layer], key: str, input_shape: tuple[int, ...], projector: bool = False,
+                 disabled: bool = False) -> list[Layer]:
     """An editable table of layers starting from `spec`; returns the edited stack.
 
     Each row has a bin; "+ Add layer" appends a ReLU row. Under `key`, session state holds
-    {"rows": {"rows": [...], "seq": n, "version": key}} once the stack has been edited.
+    {"rows": {"rows": [...], "seq": n, "version": key}} once the stack has been edited. The editor
+    announces stack_id(stack, input_shape) to the page's depth chart (components.anatomy_depth_svg).
     """
-    before = _sent(st.session_state.get(key), key)  # shown again if the editor is remounted
-    data = dict(rows=_spec_rows(rows_to_spec(before["rows"]) if before else spec),
+    before = _sent(st.session_state.get(key), key)  # this run's report: also shown again after a remount
+    current = rows_to_spec(before["rows"]) if before else list(spec)
+    data = dict(rows=_spec_rows(current), stack_id=stack_id(current, input_shape),
                 seq=int(before.get("seq") or 0) if before else 0, version=key,
                 kinds=[[k, KIND_NAMES[k]] for k in KINDS], titles=TITLES, help=HELP, new_kind=NEW_KIND,
                 projector=projector, disabled=disabled)

@@ -1,5 +1,6 @@
 """AppTest: the Anatomy & training page, driven by its widget keys, with the values it shows checked."""
 
+import json
 import time
 from html.parser import HTMLParser
 
@@ -7,7 +8,7 @@ import pandas as pd
 import pytest
 
 from app import state
-from components.stack_editor import _spec_rows
+from components.stack_editor import _spec_rows, stack_id
 from models import architecture as arch
 from tests.conftest import app_at
 
@@ -49,6 +50,12 @@ def _table(at) -> pd.DataFrame:
     return df
 
 
+def _depth_data(at) -> dict:
+    """What the depth chart (an st.components.v2 element) was given: {"svg", "stack_id"}."""
+    chart = next(e for e in at.get("bidi_component") if e.proto.component_name == "convlab_anatomy_depth")
+    return json.loads(chart.proto.json)
+
+
 def _total(at) -> str:
     df = _table(at)
     return df[df["Layer"] == "total"]["Parameters"].iloc[0]
@@ -80,7 +87,7 @@ def test_default_stack_table_plot_and_code():
     assert list(df["Receptive field"])[1:7] == ["3", "3", "4", "8", "8", "10"]
     assert list(df["Jump"])[1:7] == ["1", "1", "2", "2", "2", "4"]
     assert _total(at) == "27,480" and not at.error and set(_table(at)["class"]) == {"", "total"}
-    svg = next(m.value for m in at.markdown if m.value.startswith("<svg"))
+    svg = _depth_data(at)["svg"]
     assert 'data-testid="anatomy-depth"' in svg and ">1·conv</text>" in svg and ">6·pool</text>" in svg
     code = at.code[0].value
     assert "nn.Conv2d(1, 10, kernel_size=3" in code and "nn.Linear(500, 50)" in code
@@ -106,6 +113,8 @@ def test_editing_a_row_updates_shapes_and_a_bad_row_is_flagged():
     _edit(at, lambda rows: rows[0].update(k=5))
     df = _table(at)
     assert df["Output shape"].iloc[1] == "10 × 24 × 24" and df["Receptive field"].iloc[1] == "5"
+    chart = _depth_data(at)  # the chart follows the edited stack
+    assert "1·conv: 10 feature maps, 24x24 pixels" in chart["svg"] and chart["stack_id"] == stack_id(*at.session_state[state.ANATOMY_SPEC])
     _edit(at, lambda rows: rows[0].update(k=29), seq=2)
     assert not at.exception
     df = _table(at)

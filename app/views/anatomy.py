@@ -33,11 +33,12 @@ def explorer() -> None:
     c1.selectbox("Start from", list(arch.PRESETS), key=state.ANATOMY_PRESET)
     c2.radio("Input image", list(arch.INPUTS), key=state.ANATOMY_INPUT, horizontal=True)
     stack_view()
+    stack_details()
 
 
 @st.fragment
 def stack_view() -> None:
-    """The editor and everything it drives. Its own fragment: an edit reruns only this, table first."""
+    """The editor and the shape table. Its own fragment: an edit reruns only this, so the table is quick."""
     preset = st.session_state[state.ANATOMY_PRESET]
     input_shape = arch.INPUTS[st.session_state[state.ANATOMY_INPUT]]
     resets = st.session_state.get(state.ANATOMY_RESETS, 0)
@@ -46,18 +47,25 @@ def stack_view() -> None:
     with left:
         st.caption("Edit any cell (Enter or Tab applies it); **+ Add layer** appends a row, ✕ deletes one. "
                    "Blank pool stride = k.")
-        spec = stack_editor.layer_editor(arch.PRESETS[preset], editor_key, projector)
+        spec = stack_editor.layer_editor(arch.PRESETS[preset], editor_key, input_shape, projector)
     rows = arch.propagate(spec, input_shape)
     st.session_state[state.ANATOMY_SPEC] = (spec, input_shape)
-    problems = arch.stack_problems(rows)
     with right:
-        shape_table(rows, input_shape, arch.total_params(rows), projector)  # sent before anything slower
-        for problem in problems:
+        shape_table(rows, input_shape, arch.total_params(rows), projector)
+        for problem in arch.stack_problems(rows):
             st.error(problem, icon=":material/error:")
     left.button("Reset to preset", key="anatomy_reset", icon=":material/restart_alt:",
                 on_click=lambda: st.session_state.update({state.ANATOMY_RESETS: resets + 1}))
-    depth_chart(*arch.depth_profile(rows, input_shape), projector)
-    if problems:
+
+
+@st.fragment
+def stack_details() -> None:
+    """Depth chart, trainability and code for the stack in the editor. After an edit the chart asks for
+    this fragment's rerun once the table is drawn (components.anatomy_depth_svg), out of the edit's way."""
+    spec, input_shape = st.session_state.get(state.ANATOMY_SPEC, DEFAULT_SPEC)
+    rows = arch.propagate(spec, input_shape)
+    depth_chart(*arch.depth_profile(rows, input_shape), projector, stack_editor.stack_id(spec, input_shape))
+    if arch.stack_problems(rows):
         st.warning("Fix the flagged rows to export the stack as PyTorch code.")
         return
     reason = arch.trainable_reason(rows, input_shape)

@@ -37,6 +37,11 @@ def edit_first_row(page, column: str, value: str) -> None:
     wait_idle(page)
 
 
+def code_has(page, text: str) -> None:
+    page.wait_for_function("t => [...document.querySelectorAll('[data-testid=\"stCode\"]')]"
+                           ".some(c => c.innerText.includes(t))", arg=text, timeout=10_000)
+
+
 def start_training(page, epochs: str, batch: str) -> None:
     epochs_box = page.get_by_label("Epochs")
     epochs_box.fill(epochs)
@@ -55,6 +60,8 @@ def test_edit_stack_shapes_flags_and_presets(page, live_server):
     assert "10 × 13 × 13" in table_text(page)
     edit_first_row(page, "k", "5")  # conv1 k: 3 -> 5
     page.wait_for_function(f"() => document.querySelector('{TABLE}').innerText.includes('10 × 24 × 24')")
+    code_has(page, "nn.Conv2d(1, 10, kernel_size=5")  # the chart and the code follow the table
+    assert "1·conv: 10 feature maps, 24x24 pixels" in page.locator('svg[data-testid="anatomy-depth"]').inner_html()
     edit_first_row(page, "k", "29")  # too big for a 28x28 input
     page.get_by_text("The 29x29 window does not fit").first.wait_for()
     assert "Row 1: The 29x29 window" in page.locator('[data-testid="stAlertContentError"]').first.inner_text()
@@ -64,6 +71,7 @@ def test_edit_stack_shapes_flags_and_presets(page, live_server):
     wait_idle(page)
     page.wait_for_function(f"() => document.querySelector('{TABLE}').innerText.includes('27,480')")
     assert page.locator('input[data-row="0"][data-col="k"]').input_value() == "3"
+    code_has(page, "nn.Conv2d(1, 10, kernel_size=3")
     edit_first_row(page, "padding", "-4")  # a negative number is shown and used as 0
     assert page.locator('input[data-row="0"][data-col="padding"]').input_value() == "0"
     edit_first_row(page, "padding", "1")
