@@ -15,13 +15,14 @@ NUMERIC = {"#", "Parameters", "Receptive field", "Jump"}
 CLASSES = {"Layer": "layer", "Output shape": "shape", "Check": "check"}  # the rest are right-aligned numbers
 _CSS = """<style>
 .as-table { border-collapse: collapse; width: 100%; font-size: 0.9rem; line-height: 1.35; color: #111; }
-.as-table th, .as-table td { border-bottom: 1px solid #d0d3d9; padding: 0.28rem 0.5rem; text-align: left;
+.as-wrap { overflow-x: auto; max-width: 100%; }
+.as-table th, .as-table td { border-bottom: 1px solid #d0d3d9; padding: 0.28rem 0.4rem; text-align: left;
   vertical-align: top; }
 .as-table th { background: #f0f2f6; font-weight: 600; }
 .as-table .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .as-table .shape { white-space: nowrap; font-variant-numeric: tabular-nums; }
-.as-table .layer { min-width: 9em; }
-.as-table .check { min-width: 11em; }
+.as-table .layer { min-width: 6.5em; }
+.as-table tr.bad .check { min-width: 7.5em; }
 .as-table tr.bad td { background: #fddbc7; color: #67001f; font-weight: 700; }
 .as-table tr.waiting td { color: #595959; font-style: italic; }
 .as-table tr.total td { font-weight: 700; border-top: 2px solid #555; }
@@ -73,8 +74,8 @@ def table_html(lines: list[dict], projector: bool) -> str:
     head = "".join(f'<th class="num">{c}</th>' if c in NUMERIC else f"<th>{c}</th>" for c in COLUMNS)
     body = "".join(f'<tr class="{_row_class(line)}">' + "".join(cell(c, line[c]) for c in COLUMNS) + "</tr>"
                    for line in lines)
-    return (f'{_CSS}<table class="as-table{" as-projector" if projector else ""}" data-testid="anatomy-shapes">'
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+    return (f'{_CSS}<div class="as-wrap"><table class="as-table{" as-projector" if projector else ""}" '
+            f'data-testid="anatomy-shapes"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')
 
 
 def shape_table(rows: list[Row], input_shape: tuple[int, ...], total: int, projector: bool = False) -> None:
