@@ -81,15 +81,16 @@ def kernel_output(image_id: str, _image, kernel_bytes: bytes, size: int, setting
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def kernel_input_picture(image_id: str, _image, height: int, width: int) -> bytes:
-    """The input image as a BMP of (height, width, 3) at display size, made once per image."""
+def kernel_input_picture(image_id: str, _image, height: int, width: int) -> tuple[bytes, str]:
+    """The input image at display size (height, width, 3) as (file bytes, mimetype), made once per image."""
     import numpy as np
 
     from components.kernel_display import fit
     from components.media import picture_bytes
 
     rgb = np.repeat(_image[..., None], 3, axis=2) if _image.ndim == 2 else _image
-    return picture_bytes(fit((np.clip(rgb, 0, 1) * 255 + 0.5).astype(np.uint8), height, width))
+    return picture_bytes(fit((np.clip(rgb, 0, 1) * 255 + 0.5).astype(np.uint8), height, width),
+                         exact=height > 1.5 * _image.shape[0])
 
 
 @st.cache_resource(show_spinner=False)

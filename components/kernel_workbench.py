@@ -122,7 +122,9 @@ def kernel_view(image: np.ndarray, image_id: str, sample_in_url: bool, projector
     if view == "diverging" and image.ndim == 3:
         caption += f" The diverging scale shows one channel at a time: {CHANNELS[channel]} (pick it below)."
     dh, dw = display_size(h, w)
-    urls = (bytes_url(cache.kernel_input_picture(image_id, image, dh, dw), "kernels.input"), picture_url(fit(shown, dh, dw), "kernels.output"))
+    enlarged = dh > 1.5 * h  # big flat pixel blocks: sent exact (BMP) rather than as JPEG
+    urls = (bytes_url(cache.kernel_input_picture(image_id, image, dh, dw), "kernels.input"),
+            picture_url(fit(shown, dh, dw), "kernels.output", exact=enlarged))
     inspector_fragment(image, urls, shown_values, kernel, settings, caption, projector, gy,
                        (base, sample_in_url, projector))
     st.html(panels_html(effective_kernel(kernel, settings), "Kernel as applied" + (" (flipped 180°)" if settings.flip

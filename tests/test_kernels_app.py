@@ -72,7 +72,7 @@ def test_default_page_shows_sobel_output_and_formula(at):
     assert "floor((451 + 2·1 − 1·(3−1) − 1) / 1) + 1 = floor(450/1) + 1 = 451" in text
     picker = _picker(at)
     assert (picker["in_h"], picker["in_w"], picker["out_h"], picker["out_w"]) == (300, 451, 300, 451)
-    assert picker["in_src"].endswith(".bmp") and picker["out_src"].endswith(".bmp")
+    assert picker["in_src"].endswith(".jpg") and picker["out_src"].endswith(".jpg")
     panels = " ".join(h.proto.body for h in at.get("html"))
     assert 'data-testid="kern-panels"' in panels and "Histogram of output values" in panels
     assert any("learned conv1 #0" == o for o in at.selectbox(key=state.KERN_PRESET).options)
@@ -252,6 +252,7 @@ def test_unusual_images_are_converted_and_convolved(name, data, match):
     assert not at.error
     assert match is None or any(match in c.value for c in at.caption)
     assert _picker(at)["in_label"].startswith("Input (20×20)")
+    assert _picker(at)["out_src"].endswith(".bmp")  # enlarged 24x: sent exact, not as JPEG
 
 
 def test_url_restores_state_and_flags_malformed_parameters():
