@@ -62,7 +62,7 @@ def _apply_text():
         return
     st.session_state[state.KERN_TEXT_ERROR] = None
     st.session_state[state.KERN_PRESET] = CUSTOM
-    st.session_state[state.KERN_TEXT_APPLIED] = True  # the preset picker sits outside this fragment: redraw it
+    st.session_state[state.KERN_REDRAW] = True  # the preset picker sits outside the grid's fragment
 
 
 def _preset_controls(options: list[str], learned) -> str:
@@ -74,14 +74,6 @@ def _preset_controls(options: list[str], learned) -> str:
                          disabled=not sized, on_change=_reset_bias, args=(learned,),
                          help="Odd sizes only: an odd kernel has an exact centre pixel, so the output pixel "
                               "sits right under it and the image does not shift.")
-    if preset in ("gaussian", "laplacian of gaussian"):
-        st.slider("Sigma σ (spread of the bell, pixels)", 0.3, 5.0, step=0.1, key=state.KERN_SIGMA)
-    if preset == "motion blur":
-        st.slider("Blur length (cells)", 1, 11, key=state.KERN_LENGTH)
-        st.slider("Angle (degrees, 0 = horizontal)", -90, 90, step=5, key=state.KERN_ANGLE)
-    if preset == "random":
-        st.number_input("Random seed (torch.manual_seed)", 0, 999_999, key=state.KERN_SEED,
-                        on_change=_reset_bias, args=(learned,))
     if preset.startswith(LEARNED):
         st.caption("One of the 10 conv1 kernels the digit CNN learned from MNIST (its bias comes with it). "
                    "Try it on the MNIST digit sample.")
@@ -97,11 +89,29 @@ def preset_controls(learned: tuple | None) -> str:
     return _preset_controls(preset_options(learned), learned)
 
 
+def _reseeded(learned) -> None:
+    _reset_bias(learned)
+    st.session_state[state.KERN_REDRAW] = True  # the bias box sits outside the grid's fragment
+
+
+def parameter_controls(preset: str, learned: tuple | None) -> None:
+    """The preset's own parameters (sigma, length, angle, seed): they live beside the grid, in its fragment."""
+    if preset in ("gaussian", "laplacian of gaussian"):
+        st.slider("Sigma σ (spread of the bell, pixels)", 0.3, 5.0, step=0.1, key=state.KERN_SIGMA)
+    if preset == "motion blur":
+        st.slider("Blur length (cells)", 1, 11, key=state.KERN_LENGTH)
+        st.slider("Angle (degrees, 0 = horizontal)", -90, 90, step=5, key=state.KERN_ANGLE)
+    if preset == "random":
+        st.number_input("Random seed (torch.manual_seed)", 0, 999_999, key=state.KERN_SEED,
+                        on_change=_reseeded, args=(learned,))
+
+
 def grid_editor(preset: str, learned: tuple | None, projector: bool = False) -> np.ndarray:
-    """The editable grid (reset whenever the starting kernel changes) and the text box.
+    """The preset's parameters, the editable grid (reset whenever the starting kernel changes), the text box.
 
     Returns the kernel exactly as the grid holds it, (k,k) float64 (may contain NaN); the page validates it.
     """
+    parameter_controls(preset, learned)
     try:
         base, _ = base_kernel(preset, learned)
     except KernelError as exc:

@@ -74,8 +74,8 @@ def kernel_view(image: np.ndarray, image_id: str, sample_in_url: bool, projector
     """Weights grid, output size, output and inspector, kernel pictures, export. Settings come from
     session state, so this fragment can rerun alone."""
     ss = st.session_state
-    if ss.pop(state.KERN_TEXT_APPLIED, False):
-        st.rerun()  # typed text switched the preset to "custom": redraw the picker above as well
+    if ss.pop(state.KERN_REDRAW, False):
+        st.rerun()  # typed text switched the preset, or a new seed the bias: redraw the settings above too
     preset = ss.get(state.KERN_PRESET) or "sobel x"
     opts = conv_options(preset in GRADIENT_PAIRS)
     grid_col, info_col = (st.container(), st.container()) if projector else st.columns([1, 1], gap="large")
