@@ -54,10 +54,17 @@ def encode_png(rgb: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
-def png_tag(png: bytes, alt: str, style: str = "") -> str:
-    """An <img> holding already encoded PNG bytes, inline."""
-    data = base64.b64encode(png).decode("ascii")
-    return f'<img alt="{escape(alt)}" style="{style}" src="data:image/png;base64,{data}">'
+def _img(data: bytes, kind: str, size: tuple[int, int], alt: str, extra: str = "") -> str:
+    """An inline <img>; width and height (the picture's own) let the browser reserve its box before the
+    picture is decoded, so nothing below it jumps while a new one comes in."""
+    b64 = base64.b64encode(data).decode("ascii")
+    return (f'<img {extra}alt="{escape(alt)}" width="{size[1]}" height="{size[0]}" '
+            f'src="data:image/{kind};base64,{b64}">')
+
+
+def png_tag(png: bytes, size: tuple[int, int], alt: str, style: str = "") -> str:
+    """An <img> holding already encoded PNG bytes of size (H, W), inline."""
+    return _img(png, "png", size, alt, f'style="{style}" ' if style else "")
 
 
 def img_tag(view: np.ndarray, side: int, alt: str) -> str:
@@ -68,11 +75,10 @@ def img_tag(view: np.ndarray, side: int, alt: str) -> str:
     stay crisp squares."""
     thumb = thumbnail(view, side)
     if max(view.shape[:2]) * 2 <= side:
-        return png_tag(encode_png(thumb), alt).replace("<img ", '<img class="tfv-px" ', 1)
+        return _img(encode_png(thumb), "png", thumb.shape[:2], alt, 'class="tfv-px" ')
     buf = io.BytesIO()
     Image.fromarray(thumb).save(buf, format="JPEG", quality=92)
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return f'<img alt="{escape(alt)}" src="data:image/jpeg;base64,{data}">'
+    return _img(buf.getvalue(), "jpeg", thumb.shape[:2], alt)
 
 
 def grid(cards: list[str], per_row: int, projector: bool, key: str) -> str:

@@ -121,7 +121,8 @@ def _show_batch(current, steps, source, iters: int, projector: bool) -> None:
     norm = viewing_norm(steps)
     views = [display_array(x, norm)[0] for x in current.images[:64]]
     labels = [names[int(y)] for y in current.labels[:64]]
-    picture = png_tag(encode_png(batch_grid(views, labels, projector)), f"minibatch {current.iteration}",
+    tiles = batch_grid(views, labels, projector)
+    picture = png_tag(encode_png(tiles), tiles.shape[:2], f"minibatch {current.iteration}",
                       "display:block;max-width:100%;height:auto")
     caption = '<div style="font-size:.875rem;opacity:.7">first 64 of the batch</div>' if len(views) < len(
         current.images) else ""
