@@ -32,6 +32,7 @@ TRAINED_MODEL_INFO = "trained_model_info"  # dict: epochs, test accuracy, when, 
 # --- Draw a digit page (issue 7) ---
 DIGITS_DRAWING = "digits_drawing"  # np.ndarray (H,W) drawing injected instead of the canvas (AppTest)
 DIGITS_CANVAS = "digits_canvas"  # the canvas component's own state (latest PNG from this browser)
+DIGITS_CANVAS_EPOCH = "digits_canvas_epoch"  # int: bumped to wipe the strokes kept in the browser
 DIGITS_STROKE = "digits_stroke"  # int: pen width in canvas pixels
 DIGITS_SOURCE = "digits_source"  # "Draw" or "Test set"
 DIGITS_GALLERY = "digits_gallery"  # "All digits" or "Misclassified"

@@ -66,6 +66,7 @@ STAGES = da.architecture(MODEL)
 def _forget_drawing() -> None:
     """Switching input unmounts the canvas, but a fragment rerun keeps its last drawing: drop it."""
     st.session_state.pop(state.DIGITS_CANVAS, None)
+    st.session_state[state.DIGITS_CANVAS_EPOCH] = st.session_state.get(state.DIGITS_CANVAS_EPOCH, 0) + 1
 
 
 def _input():
@@ -79,7 +80,8 @@ def _input():
         return x, None, truth, 0
     stroke = st.slider("Pen width", 6, 40, 20, key=state.DIGITS_STROKE,
                        help="In pixels of a 280-pixel canvas (scaled up with the canvas on a projector).")
-    canvas = digit_canvas(state.DIGITS_CANVAS, stroke, projector, ack_selector=DONE)
+    canvas = digit_canvas(state.DIGITS_CANVAS, stroke, projector, ack_selector=DONE,
+                          epoch=st.session_state.get(state.DIGITS_CANVAS_EPOCH, 0))
     pixels = st.session_state.get(state.DIGITS_DRAWING)
     pixels = canvas.pixels if pixels is None else np.asarray(pixels)
     if pixels is None:

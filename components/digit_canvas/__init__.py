@@ -51,14 +51,15 @@ def decode_png(data_url: str) -> np.ndarray | None:
 
 
 def digit_canvas(key: str, stroke_width: int = 18, projector: bool = False,
-                 ack_selector: str | None = None) -> Drawing:
+                 ack_selector: str | None = None, epoch: int = 0) -> Drawing:
     """Mount the canvas; return the latest drawing sent by this browser session.
 
     ack_selector: CSS selector of an element whose data-version the page sets to the Drawing.seq
     it has finished showing; mid-stroke updates wait for it, so slow reruns are never starved.
+    epoch: a new value wipes the browser's strokes (the browser may keep the old canvas when it comes back).
     """
     size = SIZE_PROJECTOR if projector else SIZE_NORMAL
-    result = _component(key=key, data={"size": size, "stroke": int(stroke_width), "ack": ack_selector},
+    result = _component(key=key, data={"size": size, "stroke": int(stroke_width), "ack": ack_selector, "epoch": int(epoch)},
                         default={"drawing": None}, on_drawing_change=lambda: None,
                         width="content")
     value = getattr(result, "drawing", None) or {}

@@ -99,6 +99,7 @@ function setup(root, setStateValue) {
     repaint(); emit();
   });
   st.repaint = repaint;
+  st.stop = stopTimer;
   return st;
 }
 
@@ -112,6 +113,11 @@ export default function (component) {
   const size = Math.max(120, Math.min(1000, Number((data && data.size) || 280)));
   st.width = Math.max(2, Math.min(80, Number((data && data.stroke) || 18)));
   st.ack = (data && data.ack) || null;
+  const epoch = (data && data.epoch) || 0;
+  if (st.epoch !== undefined && st.epoch !== epoch) {  // the page asked for a blank canvas (e.g. input switched)
+    st.strokes = []; st.current = null; st.stop(); root.dataset.strokes = "0";
+  }
+  st.epoch = epoch;
   const canvas = root.querySelector("canvas");
   if (canvas.width !== size) {
     // Rescale existing strokes to the new resolution (projector mode switched).
