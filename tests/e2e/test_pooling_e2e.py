@@ -191,3 +191,23 @@ def test_uploading_a_non_image_is_explained(page, live_server, tmp_path):
     page.locator('input[type="file"]').set_input_files(str(fake))
     page.wait_for_selector('[data-testid="stAlert"]:has-text("not an image")', timeout=30_000)
     no_exceptions(page)
+
+
+def test_rapid_changes_never_end_the_session(page, live_server):
+    """Quick slider presses then a source change, with no waiting: each starts fragment reruns while the
+    last are still being sent. With Streamlit's ForwardMsg cache on, this ended the session about one
+    time in two ("Cached ForwardMsg MISS"); .streamlit/config.toml turns the cache off."""
+    for attempt in range(6):
+        goto(page, live_server, "pooling")
+        slider = page.get_by_role("slider", name=re.compile("Padding"))
+        slider.focus()
+        for key in ("ArrowRight", "ArrowRight", "Home"):
+            slider.press(key)
+        page.wait_for_timeout(60 * (attempt % 2))
+        page.locator('[data-testid="stSelectbox"]').first.click()
+        page.get_by_role("option", name="Type your own values").click()
+        wait_idle(page)
+        page.locator('[data-testid="stDataFrame"]').first.wait_for()
+        state = page.locator('[data-testid="stApp"]').get_attribute("data-test-connection-state")
+        assert state == "CONNECTED", state
+        no_exceptions(page)
