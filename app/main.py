@@ -11,7 +11,7 @@ import streamlit as st  # noqa: E402
 
 from app import state  # noqa: E402
 from app.registry import PAGES  # noqa: E402
-from components.theme import inject_css  # noqa: E402
+from components.page_css import inject_css  # noqa: E402
 
 st.set_page_config(layout="wide", page_title="ConvLab", page_icon=str(ROOT / "assets" / "favicon.png"))
 

@@ -5,7 +5,6 @@ Pages pass the projector flag in as a plain bool; nothing here reads session sta
 
 import numpy as np
 import plotly.graph_objects as go
-import streamlit as st
 
 # Colour-blind-safe colormaps (ColorBrewer RdBu and viridis), low value first.
 # DIVERGING is for signed values and must be used with a zero-centred range: blue < 0 < red.
@@ -78,31 +77,3 @@ def style_figure(fig: go.Figure, projector: bool) -> go.Figure:
     fig.update_traces(marker_size=12 if projector else 7, selector=dict(mode="lines+markers"))
     fig.update_annotations(font_size=size)
     return fig
-
-
-_BASE_CSS = """
-<style>
-  .block-container { padding-top: 2.2rem; }
-  .convlab-big { font-size: 4rem; font-weight: 800; line-height: 1.05; }
-</style>
-"""
-
-_PROJECTOR_CSS = """
-<style>
-  html { font-size: 22.4px !important; }  /* 1.4 x 16 px; Streamlit sizes text in rem */
-  .stApp, .stApp p, .stApp li, .stApp label, .stApp span, .stMarkdown { color: #000000 !important; }
-  .stApp { background: #ffffff !important; }
-  section[data-testid="stSidebar"] { background: #ffffff !important; border-right: 3px solid #000000; }
-  .stApp p, .stApp li, .stApp label { font-weight: 500; }
-  .stApp h1, .stApp h2, .stApp h3 { color: #000000 !important; font-weight: 800; }
-  .stApp a { color: #003c8f !important; text-decoration: underline; }
-  div[data-baseweb="input"], div[data-baseweb="select"] > div, .stButton button, .stDownloadButton button {
-      border: 2px solid #000000 !important;
-  }
-  div[data-testid="stVerticalBlockBorderWrapper"] { border-width: 3px !important; border-color: #000 !important; }
-</style>
-"""
-
-
-def inject_css(projector: bool) -> None:
-    st.html(_BASE_CSS + (_PROJECTOR_CSS if projector else ""))
