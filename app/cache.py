@@ -183,7 +183,8 @@ def pool_image_levels(image_id: str, _rgb, levels: int, kernel: int, variant: st
     """[(kind, level, (h, w), contrast, png bytes)] for the real-image view: the input, then max and mean
     at each level. The image is brought to at most 512 px first. PoolImageError propagates."""
     from components.pooling_images import png
-    from models.pool_images import contrast, fit_side, make_variant, one_torch_thread, pool_levels
+    from models.pool_images import contrast, fit_side, make_variant, pool_levels
+    from models.torch_threads import one_torch_thread
 
     one_torch_thread()
     source = make_variant(fit_side(_rgb), variant, amount)

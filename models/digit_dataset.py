@@ -10,7 +10,8 @@ import torch
 from PIL import Image
 from torch.utils.data import DataLoader, Dataset
 
-from models.pipeline import RNG_LOCK, one_torch_thread
+from models.pipeline import RNG_LOCK
+from models.torch_threads import one_torch_thread
 
 
 class PipelineDataset(Dataset):

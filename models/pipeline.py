@@ -21,6 +21,7 @@ from torchvision.transforms import v2
 from models.sampled_params import describe
 from models.stage_checks import check_step
 from models.stage_view import StageInfo, display_array, stage_info
+from models.torch_threads import one_torch_thread
 from models.transform_specs import SpecError, spec
 
 RNG_LOCK = threading.Lock()  # torch's global generator is shared by every session's thread
@@ -31,18 +32,6 @@ def seed_cpu(seed: int) -> None:
     its lazy seeding of absent CUDA/XPU devices, which records a stack trace on every call (about 1 ms)."""
     torch.default_generator.manual_seed(int(seed))
 
-
-def one_torch_thread() -> None:
-    """Run torch single-threaded in the calling thread (small images: a thread pool only adds waiting on a
-    busy machine). On this OpenMP build set_num_threads also changes the default for threads that have not
-    used torch yet, so that default is restored from a short helper thread (see models/live_training.py)."""
-    if torch.get_num_threads() == 1:
-        return
-    default = torch.get_num_threads()
-    torch.set_num_threads(1)
-    helper = threading.Thread(target=torch.set_num_threads, args=(default,), name="torch-threads-restore")
-    helper.start()
-    helper.join()
 
 PRESETS: dict[str, list[tuple[str, dict]]] = {
     "MNIST training augmentation": [

@@ -4,7 +4,6 @@ Images are float32 arrays in [0, 1], (H, W) gray or (H, W, 3) RGB. Pooling uses 
 max_pool2d / avg_pool2d per channel, so these pictures are exactly what a CNN layer computes.
 """
 
-import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,19 +32,6 @@ class Level:
     @property
     def size(self) -> tuple[int, int]:
         return self.max.shape[0], self.max.shape[1]
-
-
-def one_torch_thread() -> None:
-    """Pool in the calling thread with one torch thread: two threads on a busy 2-core machine made the four
-    levels ~7x slower. set_num_threads also changes the default of threads that have not used torch yet on
-    this OpenMP build, so that default is restored from a short helper thread (as models.pipeline does)."""
-    if torch.get_num_threads() == 1:
-        return
-    default = torch.get_num_threads()
-    torch.set_num_threads(1)
-    helper = threading.Thread(target=torch.set_num_threads, args=(default,), name="torch-threads-restore")
-    helper.start()
-    helper.join()
 
 
 def _to_tensor(img: np.ndarray) -> torch.Tensor:
