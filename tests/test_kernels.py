@@ -31,18 +31,24 @@ from models.kernels import (
     validate,
 )
 
+_DELTA = np.pad([[1]], 1)  # 3x3 identity
+_DERIV = np.array([-1, 0, 1])  # central difference
+_L4 = np.array([[0, 1, 0], [1, 0, 1], [0, 1, 0]]) - 4 * _DELTA  # sum of the two 1D second differences
+_L8 = np.ones((3, 3), int) - 9 * _DELTA
+# Built from their definitions, not copied: separable smoothing x derivative for the gradient filters,
+# identity minus Laplacian for sharpen. Emboss is a convention with no derivation, so it is spelled out.
 TEXTBOOK = {
-    "sharpen": [[0, -1, 0], [-1, 5, -1], [0, -1, 0]],
-    "laplacian 4": [[0, 1, 0], [1, -4, 1], [0, 1, 0]],
-    "laplacian 8": [[1, 1, 1], [1, -8, 1], [1, 1, 1]],
-    "sobel x": [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]],
-    "sobel y": [[-1, -2, -1], [0, 0, 0], [1, 2, 1]],
-    "prewitt x": [[-1, 0, 1], [-1, 0, 1], [-1, 0, 1]],
-    "prewitt y": [[-1, -1, -1], [0, 0, 0], [1, 1, 1]],
-    "scharr x": [[-3, 0, 3], [-10, 0, 10], [-3, 0, 3]],
-    "scharr y": [[-3, -10, -3], [0, 0, 0], [3, 10, 3]],
+    "sharpen": _DELTA - _L4,
+    "laplacian 4": _L4,
+    "laplacian 8": _L8,
+    "sobel x": np.outer([1, 2, 1], _DERIV),
+    "sobel y": np.outer(_DERIV, [1, 2, 1]),
+    "prewitt x": np.outer([1, 1, 1], _DERIV),
+    "prewitt y": np.outer(_DERIV, [1, 1, 1]),
+    "scharr x": np.outer([3, 10, 3], _DERIV),
+    "scharr y": np.outer(_DERIV, [3, 10, 3]),
     "emboss": [[-2, -1, 0], [-1, 1, 1], [0, 1, 2]],
-    "outline": [[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]],
+    "outline": -_L8,
 }
 
 
