@@ -13,6 +13,7 @@ from components.kernel_panels import panels_html
 from components.layout import explain
 from components.media import bytes_url, picture_url
 from components.pixel_inspector import display_size, inspector
+from components.trusted_html import trusted_html
 from models.convolution import (
     ConvSettings,
     display_values,
@@ -127,8 +128,9 @@ def kernel_view(image: np.ndarray, image_id: str, sample_in_url: bool, projector
             picture_url(fit(shown, dh, dw), "kernels.output", exact=enlarged))
     inspector_fragment(image, urls, shown_values, kernel, settings, caption, projector, gy,
                        (base, sample_in_url, projector))
-    st.html(panels_html(effective_kernel(kernel, settings), "Kernel as applied" + (" (flipped 180°)" if settings.flip
-                        else ""), *histogram(shown_values), vmin, vmax, frequency_response(kernel), projector))
+    trusted_html(panels_html(effective_kernel(kernel, settings), "Kernel as applied" + (" (flipped 180°)" if settings.flip
+                        else ""), *histogram(shown_values), vmin, vmax, frequency_response(kernel), projector),
+                 "kern_panels")
     explain("**Frequency response.** The centre of this map is the zero frequency (flat areas), the edges the "
             "finest checkerboard detail. A blur is bright in the middle and dark outside (low-pass: it keeps "
             "smooth regions, removes detail). An edge detector is dark in the middle (flat areas → 0) and bright "

@@ -8,6 +8,7 @@ from components import kernel_url_state
 from components.kernel_display import CHANNELS, DISPLAY_WIDTH, display_height
 from components.kernel_grids import grid_html
 from components.pixel_picker import PickerView, pixel_picker
+from components.trusted_html import trusted_html
 from models.convolution import ConvSettings, inspect_pixel
 
 
@@ -60,8 +61,8 @@ def inspector(image: np.ndarray, urls: tuple[str, str], out: np.ndarray, kernel:
     grids = (grid_html(ins.patch, "input patch (padding included)", False, projector),
              grid_html(ins.weights, "× kernel" + (" (flipped)" if settings.flip else ""), True, projector),
              grid_html(ins.product, "= element-wise products", True, projector))
-    st.html('<div style="display:flex;flex-wrap:wrap;gap:1rem 2.5rem;align-items:flex-start">'
-            + "".join(f"<div>{g}</div>" for g in grids) + "</div>")  # one element, not three columns
+    trusted_html('<div style="display:flex;flex-wrap:wrap;gap:1rem 2.5rem;align-items:flex-start">'
+                 + "".join(f"<div>{g}</div>" for g in grids) + "</div>", "kern_inspector_grids")  # one element
     terms = " + ".join(f"{p:.3f}×({wt:.3g})" for p, wt in zip(ins.patch.ravel()[:4], ins.weights.ravel()[:4],
                                                             strict=True))
     more = " + …" if ins.patch.size > 4 else ""

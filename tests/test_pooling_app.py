@@ -20,7 +20,7 @@ def at():
 def _views(at) -> list[str]:
     """The markup of every components.pooling_view block on the page."""
     return [json.loads(el.proto.json)["html"] for el in at.get("bidi_component")
-            if el.proto.component_name == "convlab_pool_view"]
+            if el.proto.component_name == "convlab_trusted_html"]
 
 
 def _html(at, testid: str) -> str:
