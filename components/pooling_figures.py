@@ -3,7 +3,7 @@
 import numpy as np
 
 from components.pooling_colors import hex_colors, text_grid, value_fills
-from components.pooling_grid import Grid, render
+from components.pooling_grid import Grid, frame_css, render
 from components.theme import CATEGORICAL, SEQUENTIAL_LUT, colorize
 from models.pooling import PoolSpec, Window
 
@@ -79,9 +79,7 @@ def step_block(input_svg: str, output_svg: str, titles: tuple[str, str], lines: 
     size = 1.25 if projector else 1.1
     if play:
         n = len(lines)
-        style = (f"<style>.pool-arith-f{{visibility:hidden;position:absolute;top:0;left:0;"
-                 f"animation:pool-arith-on {n * period:.3f}s steps(1,end) infinite}}@keyframes pool-arith-on{{0%"
-                 f"{{visibility:visible}}{100 / n:.4f}%{{visibility:hidden}}100%{{visibility:hidden}}}}</style>")
+        style = frame_css("pool-arith-f", n, period, "position:absolute;top:0;left:0;")
         arith = style + "".join(f'<div class="pool-arith-f" data-frame="{k}" style="animation-delay:'
                                 f'{((k - first) % n) * period:.3f}s">{line}</div>' for k, line in enumerate(lines))
     else:

@@ -5,6 +5,7 @@ from frame to frame during play, and exposes data-* attributes the browser tests
 no maths: callers pass values, window taps and labels already computed by models.pooling.
 """
 
+import math
 from dataclasses import dataclass, field
 from html import escape
 
@@ -41,6 +42,16 @@ class Grid:
 
 def _font(text: str, base: float) -> float:
     return min(base, CELL * 1.6 / max(1, len(text)))
+
+
+def frame_css(cls: str, n: int, period: float, extra: str = "") -> str:
+    """CSS that shows each element of class `cls` for one `period` in turn (n frames, looping); each element
+    sets its own animation-delay. The visible share is rounded down: rounded up, a frame outlived the next
+    one's start by microseconds, and browsers that step time in whole frames then showed two at once."""
+    share = math.floor(1e6 * 100 / n) / 1e6
+    return (f"<style>.{cls}{{visibility:hidden;{extra}animation:{cls}-on {n * period:.3f}s steps(1,end) infinite}}"
+            f"@keyframes {cls}-on{{0%{{visibility:visible}}{share:.6f}%{{visibility:hidden}}"
+            "100%{visibility:hidden}}</style>")
 
 
 def render(grid: Grid, testid: str, projector: bool, max_cell_px: int | None = None) -> str:
@@ -88,9 +99,7 @@ def render(grid: Grid, testid: str, projector: bool, max_cell_px: int | None = N
     out.append(_marks(grid.taps, grid.boxes, grid.rings, xy, halo, inner))
     if grid.frames:  # pure CSS animation: no server round trip per frame, so no flicker and a steady rate
         n, cls = len(grid.frames), f"{testid}-f"
-        out.append(f"<style>.{cls}{{visibility:hidden;animation:{cls}-on {n * grid.period:.3f}s steps(1,end) infinite}}"
-                   f"@keyframes {cls}-on{{0%{{visibility:visible}}{100 / n:.4f}%{{visibility:hidden}}"
-                   "100%{visibility:hidden}}</style>")
+        out.append(frame_css(cls, n, grid.period))
         for k, frame in enumerate(grid.frames):
             delay = ((k - grid.first) % n) * grid.period
             out.append(f'<g class="{cls}" data-frame="{k}" style="animation-delay:{delay:.3f}s">'
