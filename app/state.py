@@ -170,4 +170,5 @@ POOL_SPEED = "pool_speed"  # int: cells per second when playing
 POOL_PLAY_FROM = "pool_play_from"  # int: cell the animation started from (not a widget)
 POOL_PLAY_T0 = "pool_play_t0"  # float: time.time() when the animation started (not a widget)
 POOL_GRID = "pool_grid"  # (H, W) float64 grid from the source controls, or None (not a widget)
+POOL_SECTION = "pool_section"  # str: the part of the page shown (grid, images, rf)
 POOL_REASSERT = "pool_reassert"  # set of widget keys a preset changed, to set again after its keyed rerun

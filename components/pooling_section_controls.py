@@ -22,7 +22,7 @@ DEFAULTS = {
     state.POOL_MODE: "max", state.POOL_P: 2.0, state.POOL_SEPARATE: False, state.POOL_KERNEL: 2,
     state.POOL_KH: 2, state.POOL_KW: 3, state.POOL_STRIDE: 2, state.POOL_PADDING: 0, state.POOL_DILATION: 1,
     state.POOL_CEIL: False, state.POOL_COUNT_PAD: True, state.POOL_STEP: 0, state.POOL_PLAYING: False,
-    state.POOL_SPEED: 5,
+    state.POOL_SPEED: 5, state.POOL_SECTION: "grid",
 }
 
 

@@ -59,7 +59,7 @@ def _ok(at):
     return at
 
 
-def test_defaults_show_every_section(at):
+def test_defaults_show_the_grid_demo(at):
     _ok(at)
     assert at.title[0].value == "Pooling"
     assert "max(" in _html(at, "pool-arith")
@@ -67,7 +67,12 @@ def test_defaults_show_every_section(at):
     assert len(_coverage(at)) == 64 and set(_coverage(at)) == {1}
     assert "floor(6/2) + 1 = 4" in _formula(at)
     assert _svg(at, "pool-gradient").count('data-grad="1"') == 16
-    assert any("pool2" in str(df.value) for df in at.dataframe)
+    assert not at.dataframe  # the receptive-field part is not built until it is chosen
+
+
+def _show(at, section: str):
+    """Choose a part of the page with the switch above the demo."""
+    return _ok(_get(at, "segmented_control", state.POOL_SECTION).set_value(section).run())
 
 
 @pytest.mark.parametrize("index,missed,overlap", [(0, 0, 0), (1, 15, 24), (2, 28, 0), (3, 0, 60)])
@@ -198,6 +203,8 @@ def test_backward_controls(at):
 
 
 def test_real_image_controls(at):
+    _show(at, "images")
+    assert not _views(at) or "pool-coverage" not in " ".join(_views(at))  # the grid demo is not built
     _get(at, "slider", state.POOL_LEVELS).set_value(4).run()
     _ok(at)
     captions = " ".join(re.findall(r'data-testid="pool-level-caption"[^>]*>([^<]*)<', _html(at, "pool-levels")))
@@ -222,6 +229,8 @@ def test_real_image_controls(at):
 
 
 def test_receptive_field_controls(at):
+    _show(at, "rf")
+    assert any("pool2" in str(df.value) for df in at.dataframe)
     text = _html(at, "pool-rf-text")
     assert "<b>10x10</b> region" in text and "pool2" in text
     _get(at, "selectbox", state.POOL_RF_LAYER).set_value("conv1").run()
@@ -245,3 +254,14 @@ def test_projector_mode_renders_everything():
     _ok(at)
     assert 'font-size="22"' in _svg(at, "pool-input")
     assert "1.35rem" in _html(at, "pool-coverage-legend")
+    assert "Mean, level 3" in _html(_show(at, "images"), "pool-levels")
+    assert "<b>10x10</b>" in _html(_show(at, "rf"), "pool-rf-text")
+
+
+@pytest.mark.parametrize("n", [1, 3, 7, 9, 36, 49, 121, 256])
+def test_play_frames_never_overlap(n):
+    """Each frame is visible for at most 1/n of the loop (it may end a hair early, never late)."""
+    from components.pooling_grid import frame_css
+
+    share = float(re.search(r"\{0%\{visibility:visible\}([0-9.]+)%", frame_css("f", n, 0.2)).group(1))
+    assert share * n <= 100 and share > 100 / n - 1e-5

@@ -20,8 +20,9 @@ st.markdown("A pooling layer slides a small **window** over its input and keeps 
             "or leave **gaps**, and how much the image shrinks.")
 explain("How to use this page: pick a grid, then change the kernel and stride (or click one of the classic "
         "pictures). Press **Play** to watch the window walk over the input. The **coverage map** shows which "
-        "input cells are seen once, several times, or never. Further down: the same on real photos, the "
-        "receptive field of a small CNN, and where the gradient goes in the backward pass.", projector,
+        "input cells are seen once, several times, or never. Further down: where the gradient goes in the "
+        "backward pass. The switch above the demo also shows pooling on real photos and the receptive field of a "
+        "small CNN.", projector,
         label="How to use this page")
 
 
@@ -41,14 +42,18 @@ def rf_section() -> None:
     receptive_field(projector)
 
 
-grid_tab, image_tab, rf_tab = st.tabs(["Grid demo", "On real images", "Receptive field"])
-with grid_tab:  # sibling fragments: a control reruns only the parts it changes
+# A switch rather than st.tabs: the tab panel re-scans its whole subtree for focusable elements on every DOM
+# change, which cost ~12 ms per grid interaction (paired runs); only the chosen part is built.
+SECTIONS = {"grid": "Grid demo", "images": "On real images", "rf": "Receptive field"}
+section = st.segmented_control("Part of the page", list(SECTIONS), format_func=SECTIONS.get, key=state.POOL_SECTION,
+                               required=True, label_visibility="collapsed")
+if section == "images":
+    image_section()
+elif section == "rf":
+    rf_section()
+else:  # sibling fragments: a control reruns only the parts it changes
     st.header("The grid demo")
     source_controls()
     preset_buttons(projector)
     settings_controls(projector)
     results(projector)
-with image_tab:
-    image_section()
-with rf_tab:
-    rf_section()

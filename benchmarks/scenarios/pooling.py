@@ -60,7 +60,7 @@ _CAPTION = '[data-testid="pool-level-caption"]'  # each pooled picture's caption
 
 
 def _images_setup(page) -> None:
-    page.get_by_role("tab", name="On real images").click()
+    page.locator('[data-testid="stButtonGroup"] button', has_text="On real images").click()
     page.wait_for_selector(f'{_CAPTION}:has-text("Mean, level 3")')
     levels = page.get_by_role("slider", name="Pooling levels")
     levels.focus()

@@ -101,7 +101,8 @@ def test_play_walks_the_windows_without_the_layout_jumping(page, live_server):
     page.wait_for_selector('[data-testid="pool-arith"][data-playing="1"]')
     samples = sample_frames(page, 3.0)
     shown = [s["arith"] for s in samples]
-    assert all(len(a) == 1 for a in shown), "exactly one arithmetic line at a time (no blank frame, no overlap)"
+    bad = [(i, a) for i, a in enumerate(shown) if len(a) != 1]
+    assert not bad, f"exactly one arithmetic line at a time (no blank frame, no overlap): {bad[:5]} of {len(shown)}"
     assert all(s["input"] == s["arith"] == s["output"] for s in samples[1:-1] if s["input"] == s["arith"])
     in_step = sum(s["input"] == s["arith"] == s["output"] for s in samples) / len(samples)
     assert in_step > 0.9, f"input, output and arithmetic agree only {in_step:.0%} of the time"
@@ -124,7 +125,7 @@ def test_projector_mode_screenshots(page, live_server):
     size = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('[data-legend]')).fontSize)")
     assert size >= 28  # 1.35rem at the projector's 22.4 px root
     tall_shot(page, "pooling_overlap_projector")
-    page.get_by_role("tab", name="On real images").click()
+    page.locator('[data-testid="stButtonGroup"] button', has_text="On real images").click()
     page.wait_for_selector('[data-testid="pool-level-caption"]:has-text("Mean, level 3")')
     tall_shot(page, "pooling_images_projector")
     no_exceptions(page)
@@ -166,7 +167,7 @@ def test_bad_settings_and_typed_cells_get_messages(page, live_server):
 
 def test_clicking_a_unit_highlights_its_receptive_field(page, live_server):
     goto(page, live_server, "pooling")
-    page.get_by_role("tab", name="Receptive field").click()
+    page.locator('[data-testid="stButtonGroup"] button', has_text="Receptive field").click()
     text = page.locator('[data-testid="pool-rf-text"]')
     text.wait_for()
     assert "<b>10x10</b>" in text.inner_html() and "rows 8–17" in text.inner_text()
@@ -183,7 +184,7 @@ def test_clicking_a_unit_highlights_its_receptive_field(page, live_server):
 
 def test_uploading_a_non_image_is_explained(page, live_server, tmp_path):
     goto(page, live_server, "pooling")
-    page.get_by_role("tab", name="On real images").click()
+    page.locator('[data-testid="stButtonGroup"] button', has_text="On real images").click()
     page.get_by_role("radio", name="Upload").or_(page.get_by_role("button", name="Upload")).first.click()
     wait_idle(page)
     fake = tmp_path / "notes.png"
