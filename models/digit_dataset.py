@@ -10,7 +10,7 @@ import torch
 from PIL import Image
 from torch.utils.data import DataLoader, Dataset
 
-from models.pipeline import RNG_LOCK
+from models.pipeline import RNG_LOCK, seed_cpu
 from models.torch_threads import one_torch_thread
 
 
@@ -40,9 +40,7 @@ class PipelineDataset(Dataset):
     def __getitem__(self, index: int):
         image = Image.fromarray(self.images[index])  # mode "L" for digits, "RGB" for photos
         with RNG_LOCK:
-            # the CPU half of torch.manual_seed (same random stream); the full call also queues a CUDA seeding
-            # with a stack trace each time, ~1 ms per sample
-            torch.default_generator.manual_seed(self.seed * 1_000_003 + self.epoch * 10_007 + index)
+            seed_cpu(self.seed * 1_000_003 + self.epoch * 10_007 + index)
             x = self.transform(image)
         return x, self.labels[index]
 
