@@ -156,17 +156,12 @@ def anatomy_torchinfo(spec: tuple, input_shape: tuple):
 # --- Pooling page (issue 5) ---
 @st.cache_resource(max_entries=128, show_spinner=False)
 def pool_analysis(x_key: bytes, shape: tuple, spec):
-    """(pooled (oh, ow), windows, coverage (H, W), summary) for the grid x = frombuffer(x_key).reshape(shape).
-
-    Read-only result; PoolingError propagates (not cached)."""
+    """models.pooling.analyse for the grid frombuffer(x_key).reshape(shape) (read-only; PoolingError propagates)."""
     import numpy as np
 
-    from models.pooling import check_input, coverage, summarize, windows
+    from models.pooling import analyse
 
-    x = check_input(np.frombuffer(x_key, dtype=np.float64).reshape(shape), spec)
-    wins = windows(x, spec)
-    values = np.array([w.value for w in wins]).reshape(spec.output_shape(*shape))
-    return values, wins, coverage(shape, spec), summarize(x, spec, wins)
+    return analyse(np.frombuffer(x_key, dtype=np.float64).reshape(shape), spec)
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
@@ -180,16 +175,9 @@ def pool_gradient(x_key: bytes, shape: tuple, spec, cell):
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def pool_image_levels(image_id: str, _rgb, levels: int, kernel: int, variant: str, amount: float):
-    """[(kind, level, (h, w), contrast, png bytes)] for the real-image view: the input, then max and mean
-    at each level. The image is brought to at most 512 px first. PoolImageError propagates."""
+    """models.pool_images.level_views with each picture as PNG bytes. PoolImageError propagates."""
     from components.pooling_images import png
-    from models.pool_images import contrast, fit_side, make_variant, pool_levels
-    from models.torch_threads import one_torch_thread
+    from models.pool_images import level_views
 
-    one_torch_thread()
-    source = make_variant(fit_side(_rgb), variant, amount)
-    shown = [("input", 0, source.shape[:2], contrast(source), png(source))]
-    for level in pool_levels(source, levels, kernel)[1:]:
-        shown += [(kind, level.index, level.size, contrast(img), png(img))
-                  for kind, img in (("max", level.max), ("mean", level.mean))]
-    return shown
+    return [(kind, level, size, c, png(pic)) for kind, level, size, c, pic in
+            level_views(_rgb, levels, kernel, variant, amount)]

@@ -11,6 +11,7 @@ import torch
 import torch.nn.functional as F
 
 from models.noise import salt_and_pepper
+from models.torch_threads import one_torch_thread
 
 MAX_LEVELS = 4
 WORK_SIDE = 512  # images are brought to at most this side before pooling
@@ -58,12 +59,14 @@ def fit_side(img: np.ndarray, side: int = WORK_SIDE) -> np.ndarray:
 
 def pool_levels(img: np.ndarray, levels: int, kernel: int = 2, stride: int | None = None) -> list[Level]:
     """[input, level 1, ..., level `levels`]: each level max-pools the previous max level and
-    mean-pools the previous mean level with the same kernel and stride (default stride = kernel)."""
+    mean-pools the previous mean level with the same kernel and stride (default stride = kernel).
+    Runs torch single-threaded in the calling thread (models.torch_threads)."""
     if not 1 <= levels <= MAX_LEVELS:
         raise PoolImageError(f"Choose between 1 and {MAX_LEVELS} levels, got {levels}.")
     stride = stride or kernel
     if kernel < 1 or stride < 1:
         raise PoolImageError("The window and the stride must be at least 1.")
+    one_torch_thread()
     gray = img.ndim == 2
     t_max = t_mean = _to_tensor(img)
     out = [Level(0, img, img)]
@@ -76,6 +79,17 @@ def pool_levels(img: np.ndarray, levels: int, kernel: int = 2, stride: int | Non
         t_mean = F.avg_pool2d(t_mean, kernel, stride)
         out.append(Level(level, _to_array(t_max, gray), _to_array(t_mean, gray)))
     return out
+
+
+def level_views(img: np.ndarray, levels: int, kernel: int, variant: str, amount: float) -> list[tuple]:
+    """[(kind, level, (h, w), contrast, picture)] for the real-image view: the input (at most WORK_SIDE px, with
+    the variant applied), then "max" and "mean" at each level. PoolImageError propagates."""
+    source = make_variant(fit_side(img), variant, amount)
+    shown = [("input", 0, source.shape[:2], contrast(source), source)]
+    for level in pool_levels(source, levels, kernel)[1:]:
+        shown += [(kind, level.index, level.size, contrast(pic), pic)
+                  for kind, pic in (("max", level.max), ("mean", level.mean))]
+    return shown
 
 
 def contrast(img: np.ndarray) -> float:

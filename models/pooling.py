@@ -189,6 +189,16 @@ def pool(x: np.ndarray, spec: PoolSpec) -> np.ndarray:
     return np.array([wnd.value for wnd in windows(x, spec)]).reshape(oh, ow)
 
 
+def analyse(x: np.ndarray, spec: PoolSpec) -> tuple:
+    """(pooled (oh, ow), windows, coverage (H, W), PoolSummary) for a grid x (H, W), walking the windows once.
+
+    PoolingError when the settings do not fit x."""
+    x = check_input(x, spec)
+    wins = windows(x, spec)
+    values = np.array([wnd.value for wnd in wins]).reshape(spec.output_shape(*x.shape))
+    return values, wins, coverage(x.shape, spec), summarize(x, spec, wins)
+
+
 def coverage(shape: tuple[int, int], spec: PoolSpec) -> np.ndarray:
     """(H, W) int: how many windows see each input cell (0 = missed, 1 = once, 2+ = overlap)."""
     h, w = shape

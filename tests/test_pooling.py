@@ -21,6 +21,7 @@ from models.pool_images import PoolImageError, make_variant, pool_levels, sparse
 from models.pooling import (
     PoolingError,
     PoolSpec,
+    analyse,
     arithmetic,
     coverage,
     fmt,
@@ -265,3 +266,13 @@ def test_digit_cnn_receptive_fields():
 def test_bad_stacks(rows, message):
     with pytest.raises(StackError, match=message):
         parse_stack(rows, 28)
+
+
+def test_analyse_agrees_with_its_parts_and_torch():
+    x = np.random.default_rng(3).integers(0, 10, (7, 9)).astype(float)
+    spec = PoolSpec("max", 3, 2, 1)
+    values, wins, cov, summary = analyse(x, spec)
+    expected = F.max_pool2d(torch.from_numpy(x)[None, None], 3, 2, 1)[0, 0].numpy()
+    np.testing.assert_array_equal(values, expected)
+    assert len(wins) == values.size and np.array_equal(cov, coverage(x.shape, spec))
+    assert summary.out_shape == values.shape
