@@ -8,6 +8,7 @@ import streamlit as st
 from app import cache, state
 from components import feature_maps as fm
 from components.digit_canvas import digit_canvas
+from components.digit_model_choice import choose_model
 from components.digit_views import (
     enlarged,
     feature_rows,
@@ -20,7 +21,7 @@ from components.layout import explain
 from components.network_diagram import network_diagram
 from components.prediction import prediction
 from models import digit_analysis as da
-from models.mnist_cnn import MnistCNN, WeightsError
+from models.mnist_cnn import WeightsError
 from models.preprocess import DigitError, prepare_digit
 from models.saliency import saliency
 
@@ -34,26 +35,8 @@ explain(
     projector, label="What happens here")
 
 
-def _choose_model():
-    trained = st.session_state.get(state.TRAINED_MODEL)
-    if trained is not None and not isinstance(trained, MnistCNN):
-        st.warning("The model trained this session is not the digit CNN's shape, so the shipped model is used.")
-        trained = None
-    if trained is not None and not st.session_state.get(state.DIGITS_USE_SHIPPED, False):
-        info = st.session_state.get(state.TRAINED_MODEL_INFO) or {}
-        detail = ", ".join(f"{k}: {v}" for k, v in info.items())
-        st.info(f"Using **the model you trained** on the Anatomy page (this session only{'; ' + detail if detail else ''}).")
-        st.button("Switch back to the shipped model", key="digits_to_shipped",
-                  on_click=lambda: st.session_state.update({state.DIGITS_USE_SHIPPED: True}))
-        return trained, f"trained-{id(trained)}"
-    if trained is not None:
-        st.button("Use the model I trained this session", key="digits_to_trained",
-                  on_click=lambda: st.session_state.update({state.DIGITS_USE_SHIPPED: False}))
-    return cache.digit_model(), "shipped"
-
-
 try:
-    MODEL, MODEL_ID = _choose_model()
+    MODEL, MODEL_ID = choose_model()
 except WeightsError as exc:
     st.error(f"The digit model could not be loaded. {exc}")
     st.stop()
@@ -65,8 +48,9 @@ STAGES = da.architecture(MODEL)
 
 def _forget_drawing() -> None:
     """Switching input unmounts the canvas, but a fragment rerun keeps its last drawing: drop it."""
-    st.session_state.pop(state.DIGITS_CANVAS, None)
-    st.session_state[state.DIGITS_CANVAS_EPOCH] = st.session_state.get(state.DIGITS_CANVAS_EPOCH, 0) + 1
+    ss = st.session_state
+    ss.pop(state.DIGITS_CANVAS, None)
+    ss[state.DIGITS_CANVAS_EPOCH] = ss.get(state.DIGITS_CANVAS_EPOCH, 0) + 1
 
 
 def _input():
