@@ -1,6 +1,6 @@
 """Page CSS for every page, with the projector's larger type and high contrast.
 
-Kept apart from components.theme so the entry point imports neither numpy nor plotly: Home paints sooner.
+Kept apart from components.theme (numpy, colormaps) so the entry point does not import numpy: Home paints sooner.
 """
 
 import streamlit as st

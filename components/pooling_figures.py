@@ -3,7 +3,7 @@
 import numpy as np
 
 from components.pooling_colors import hex_colors, text_grid, value_fills
-from components.pooling_grid import Grid, frame_css, render
+from components.pooling_grid import Grid, frame_css, frame_delay, render
 from components.theme import CATEGORICAL, SEQUENTIAL_LUT, colorize
 from models.pooling import PoolSpec, Window
 
@@ -80,8 +80,8 @@ def step_block(input_svg: str, output_svg: str, titles: tuple[str, str], lines: 
     if play:
         n = len(lines)
         style = frame_css("pool-arith-f", n, period, "position:absolute;top:0;left:0;")
-        arith = style + "".join(f'<div class="pool-arith-f" data-frame="{k}" style="animation-delay:'
-                                f'{((k - first) % n) * period:.3f}s">{line}</div>' for k, line in enumerate(lines))
+        arith = style + "".join(f'<div class="pool-arith-f" data-frame="{k}" style="{frame_delay(k, first, n, period)}">'
+                                f'{line}</div>' for k, line in enumerate(lines))
     else:
         arith = f'<div data-frame="{first}">{lines[first]}</div>'
     figure = '<div style="flex:{grow} 1 0;min-width:0"><p style="margin:0 0 .3em 0">{title}</p>{svg}</div>'

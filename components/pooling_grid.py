@@ -54,6 +54,11 @@ def frame_css(cls: str, n: int, period: float, extra: str = "") -> str:
             "100%{visibility:hidden}}</style>")
 
 
+def frame_delay(k: int, first: int, n: int, period: float) -> str:
+    """The inline style that makes frame k of frame_css's loop come `k - first` periods after `first`."""
+    return f"animation-delay:{((k - first) % n) * period:.3f}s"
+
+
 def render(grid: Grid, testid: str, projector: bool, max_cell_px: int | None = None) -> str:
     """The SVG markup for a Grid, scaled to its container but never above max_cell_px per cell."""
     base = 22 if projector else 18
@@ -101,8 +106,7 @@ def render(grid: Grid, testid: str, projector: bool, max_cell_px: int | None = N
         n, cls = len(grid.frames), f"{testid}-f"
         out.append(frame_css(cls, n, grid.period))
         for k, frame in enumerate(grid.frames):
-            delay = ((k - grid.first) % n) * grid.period
-            out.append(f'<g class="{cls}" data-frame="{k}" style="animation-delay:{delay:.3f}s">'
+            out.append(f'<g class="{cls}" data-frame="{k}" style="{frame_delay(k, grid.first, n, grid.period)}">'
                        f'{_marks(frame.get("taps", []), frame.get("boxes", []), frame.get("rings", []), xy, halo, inner)}</g>')
     out.append("</svg>")
     return "".join(out)
