@@ -18,8 +18,8 @@ from pathlib import Path
 
 import psutil
 
-from tests.support.browser import goto
-from tests.support.server import ROOT, launch_chromium, streamlit_server
+from testkit.browser import goto
+from testkit.server import ROOT, launch_chromium, streamlit_server
 
 
 @dataclass
@@ -66,7 +66,7 @@ def cold_start(pw, runs: int = 3) -> list[float]:
 
     The browser is already open (as a student's would be); the clock starts with the server process.
     """
-    from tests.support.server import wait_healthy
+    from testkit.server import wait_healthy
 
     times = []
     browser = launch_chromium(pw)

@@ -1,12 +1,24 @@
 """Small layout helpers shared by pages."""
 
+import re
+
 import streamlit as st
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 
-def explain(markdown: str, projector: bool, label: str = "Explanation") -> None:
-    """A long explanation: shown inline normally, folded into an expander on a projector."""
-    if projector:
-        with st.expander(label):
-            st.markdown(markdown)
-    else:
-        st.markdown(markdown)
+
+def plain(text: object) -> str:
+    """`text` escaped so st.markdown / st.error / st.caption show it literally (no links, images, HTML).
+
+    >>> plain("[Log in](http://x)")
+    '\\\\[Log in\\\\]\\\\(http\\\\:\\\\/\\\\/x\\\\)'
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")
+
+
+def explain(markdown: str, projector: bool | None = None, label: str = "Explanation") -> None:
+    """A longer explanation, always shown inline (a class must read it from the projector).
+
+    `projector` is accepted for old callers and ignored; `label` is kept as a bold lead-in.
+    """
+    st.markdown(f"**{label}.** {markdown}" if label != "Explanation" else markdown)

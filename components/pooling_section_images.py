@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app import cache, state
-from app.inputs import choose_image
+from components.image_source import choose_image
 from components.layout import explain
 from components.pooling_images import levels_block
 from components.pooling_view import view

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_image_coordinates import streamlit_image_coordinates
 
+from components.image_source import sample_image
 from app import cache, state
 from components.pooling_rf import click_to_unit, field_picture, layer_picture, rf_depth_figure
 from components.pooling_view import view
@@ -87,6 +88,6 @@ def _current_unit(name: str, size: int) -> tuple[int, int]:
 
 
 def _digit(n: int):
-    img = cache.sample_image("digit")
+    img = sample_image("digit")
     gray = to_gray(img.rgb)
     return gray if gray.shape == (n, n) else None

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from components.image_source import sample_image
 from app import cache, state
 from components.pooling_section_controls import RESULTS, SOURCE, rerun
 from models.grid_sources import SOURCE_LABELS, SOURCES, GridError, make_grid, parse_grid
@@ -39,7 +40,7 @@ def read_grid() -> np.ndarray | None:
         names = list(SAMPLE_LABELS)
         name = right.selectbox("Sample image", names, format_func=SAMPLE_LABELS.get, key=state.POOL_PATCH_SAMPLE,
                                **both)
-        gray = to_gray(cache.sample_image(name).rgb)
+        gray = to_gray(sample_image(name).rgb)
     try:
         if source != "typed":
             return make_grid(source, size, size, seed, gray)

@@ -1,10 +1,19 @@
 """Look and feel shared by every page: colour-blind-safe colormaps, projector CSS, figure styling.
 
-Pages pass the projector flag in as a plain bool; nothing here reads session state.
+Projector mode is the one cross-page setting. `app/main.py` owns its toggle (key `PROJECTOR_KEY`);
+everything else reads it once through `projector()` instead of passing a flag down.
 """
 
 import numpy as np
 import plotly.graph_objects as go
+import streamlit as st
+
+PROJECTOR_KEY = "projector"  # bool in st.session_state, mirrored in the URL as ?projector=1
+
+
+def projector() -> bool:
+    """True while this session is in projector mode."""
+    return bool(st.session_state.get(PROJECTOR_KEY, False))
 
 # Colour-blind-safe colormaps (ColorBrewer RdBu and viridis), low value first.
 # DIVERGING is for signed values and must be used with a zero-centred range: blue < 0 < red.

@@ -1,13 +1,9 @@
 """Shared fixtures: AppTest runner, a live streamlit server, and headless chromium pages."""
 
-from pathlib import Path
-
 import pytest
 
-from tests.support.server import ROOT, is_local, launch_chromium, streamlit_server
-
-ARTIFACTS = ROOT / "artifacts"
-SCREENSHOTS = ARTIFACTS / "screenshots"
+from testkit.browser import ARTIFACTS, SCREENSHOTS
+from testkit.server import ROOT, is_local, launch_chromium, streamlit_server
 
 
 def app_at(page_script: str | None = None, query: dict | None = None, timeout: float = 120):
@@ -71,10 +67,3 @@ def page(browser, request):
     outside = [u for u in pg.requests if not is_local(u)]
     assert not outside, f"requests left localhost: {outside[:5]}"
 
-
-def shot(page, name: str) -> Path:
-    """Save a full-page screenshot for a human to look at."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path

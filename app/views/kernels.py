@@ -5,7 +5,7 @@ import hashlib
 import streamlit as st
 
 from app import cache, state
-from app.inputs import choose_image
+from components.image_source import choose_image
 from components import kernel_url_state
 from components.kernel_animation import animation_playing, animation_still
 from components.kernel_sections import gaussian_explorer, noise_comparison

@@ -6,7 +6,7 @@ import hashlib
 import streamlit as st
 
 from app import cache, state
-from app.inputs import choose_image
+from components.image_source import choose_image
 from components import transform_controls as ctl
 from components.layout import explain
 from components.pipeline_editor import catalogue_names, render_steps

@@ -11,7 +11,7 @@ import statistics
 import time
 
 from benchmarks.harness import Scenario
-from tests.support.browser import goto, wait_idle
+from testkit.browser import goto, wait_idle
 
 TABLE_JS = ("() => (document.querySelector('[data-testid=\"anatomy-shapes\"]')?.innerText || '')"
             ".includes('{text}')")

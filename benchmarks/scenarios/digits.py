@@ -8,7 +8,7 @@ import re
 import time
 
 from benchmarks.harness import Scenario
-from tests.e2e.digits_support import LAYERS, SETTLED_JS, canvas_box, click_tool, draw, wait_settled
+from testkit.digits import LAYERS, SETTLED_JS, canvas_box, click_tool, draw, wait_settled
 
 STROKES = ([[(0.5, 0.15), (0.5, 0.85)]], [[(0.25, 0.2), (0.75, 0.2), (0.45, 0.85)]])
 VERSION_JS = "() => { const p = document.querySelector('[data-testid=digit-prediction]'); return p ? p.dataset.version : null; }"
@@ -87,7 +87,7 @@ def _replay_accuracy(page, i: int, n: int = 30) -> float:
     import numpy as np
 
     from models.digit_gallery import load_test_sample
-    from tests.e2e.digits_support import trace_strokes
+    from testkit.digits import trace_strokes
 
     sample = load_test_sample()
     picks = np.concatenate([np.flatnonzero(sample.labels == c)[:n // 10] for c in range(10)])

@@ -3,7 +3,7 @@
 import time
 
 from benchmarks.harness import Scenario
-from tests.support.browser import wait_idle
+from testkit.browser import wait_idle
 
 
 def _navigate(page, i: int) -> float:

@@ -7,7 +7,7 @@ slider, a click on the output) until its result is visible in chromium.
 import time
 
 from benchmarks.harness import Scenario
-from tests.support.browser import wait_idle
+from testkit.browser import wait_idle
 
 PICKER = '[data-testid="pixel-picker"]'
 OUTPUT_IMG = f"{PICKER} .pp-click img"

@@ -8,7 +8,7 @@
 import time
 
 from benchmarks.harness import Scenario
-from tests.support.browser import wait_idle
+from testkit.browser import wait_idle
 
 # (preset button, output cells, missed input cells) on the default 8x8 grid
 _PRESETS = (("Kernel 2, stride 3 (gaps)", 9, 28), ("Kernel 3, stride 1 (heavy overlap)", 36, 0))

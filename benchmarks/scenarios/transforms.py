@@ -5,7 +5,7 @@ import re
 import time
 
 from benchmarks.harness import Scenario
-from tests.support.browser import wait_idle
+from testkit.browser import wait_idle
 
 MAIN = '[data-testid="stMain"]'
 IMAGES_READY = ("n => { const imgs = [...document.querySelectorAll('[data-testid=stMain] img')];"

@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.conftest import shot
-from tests.support.browser import goto, no_exceptions, wait_idle
+from testkit.browser import shot
+from testkit.browser import goto, no_exceptions, wait_idle
 
 pytestmark = pytest.mark.e2e
 

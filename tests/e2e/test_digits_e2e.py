@@ -7,8 +7,8 @@ import torch
 from models.digit_gallery import load_test_sample, misclassified, predict_all
 from models.mnist_cnn import load_pretrained
 from models.preprocess import prepare_digit
-from tests.conftest import shot
-from tests.e2e.digits_support import (
+from testkit.browser import shot
+from testkit.digits import (
     LAYERS,
     canvas_box,
     click_tool,
@@ -18,7 +18,7 @@ from tests.e2e.digits_support import (
     trace_strokes,
     wait_settled,
 )
-from tests.support.browser import goto, no_exceptions, wait_idle
+from testkit.browser import goto, no_exceptions, wait_idle
 
 pytestmark = pytest.mark.e2e
 

@@ -3,8 +3,8 @@
 import pytest
 
 from app.registry import PAGES
-from tests.conftest import shot
-from tests.support.browser import goto, no_exceptions, wait_idle
+from testkit.browser import shot
+from testkit.browser import goto, no_exceptions, wait_idle
 
 pytestmark = pytest.mark.e2e
 

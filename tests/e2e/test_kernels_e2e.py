@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from models.images import load_sample, to_gray
-from tests.conftest import shot
-from tests.support.browser import goto, no_exceptions, wait_idle
+from testkit.browser import shot
+from testkit.browser import goto, no_exceptions, wait_idle
 
 pytestmark = pytest.mark.e2e
 

@@ -5,8 +5,8 @@ import re
 import pytest
 
 from components.pooling_figures import MISSED, ONCE, OVERLAP
-from tests.conftest import shot
-from tests.support.browser import goto, no_exceptions, wait_idle
+from testkit.browser import shot
+from testkit.browser import goto, no_exceptions, wait_idle
 
 pytestmark = pytest.mark.e2e
 

@@ -13,9 +13,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from models.images import load_sample
 from models.pipeline import run_stages, to_pil
 from models.pipeline_io import decode_url
-from tests.conftest import shot
-from tests.support.browser import goto, no_exceptions, wait_idle
-from tests.support.server import ROOT
+from testkit.browser import shot
+from testkit.browser import goto, no_exceptions, wait_idle
+from testkit.server import ROOT
 
 pytestmark = pytest.mark.e2e
 

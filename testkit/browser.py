@@ -1,5 +1,9 @@
 """Helpers for driving a Streamlit page in Playwright the way a person would."""
 
+from pathlib import Path
+
+from testkit.server import ROOT
+
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 
@@ -21,3 +25,15 @@ def goto(page, base_url: str, url_path: str = "", query: str = "") -> None:
 def no_exceptions(page) -> None:
     count = page.locator('[data-testid="stException"]').count()
     assert count == 0, page.locator('[data-testid="stException"]').first.inner_text()
+
+
+ARTIFACTS = ROOT / "artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+
+
+def shot(page, name: str) -> Path:
+    """Save a full-page screenshot for a human to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

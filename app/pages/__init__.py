@@ -1,0 +1,1 @@
+"""One package per page; a page never imports another page."""

@@ -1,0 +1,1 @@
+"""Browser and server helpers shared by tests/ and benchmarks/ (neither imports the other)."""
