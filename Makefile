@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT := $(SUDO) apt-get -o APT::Sandbox::User=root
 
-.PHONY: run test lint bench train clean
+.PHONY: run test lint bench train clean classroom
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -23,10 +23,22 @@ $(BIN)/python:
 	$(APT) update -qq
 	$(APT) install -y -qq chromium fonts-dejavu-core
 
+# Classroom: N Streamlit processes behind nginx on 0.0.0.0:$(CLASS_PORT). `make classroom CODE=xyz REPLICAS=2`
+REPLICAS ?= $(shell nproc)
+CLASS_PORT ?= 8080
+CODE ?= $(CONVLAB_CLASS_CODE)
+
+/usr/sbin/nginx:
+	$(APT) update -qq
+	$(APT) install -y -qq nginx
+
+classroom: .stamp-run /usr/sbin/nginx
+	CONVLAB_CLASS_CODE='$(CODE)' $(BIN)/python -m deploy.classroom --replicas $(REPLICAS) --port $(CLASS_PORT)
+
 run: .stamp-run
 	$(BIN)/streamlit run app/main.py --server.address localhost --server.port 8501
 
-test: .stamp-dev /usr/bin/chromium
+test: .stamp-dev /usr/bin/chromium /usr/sbin/nginx
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 

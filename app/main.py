@@ -1,4 +1,4 @@
-"""ConvLab entry point: page config, the projector switch, and the router. Nothing else."""
+"""ConvLab entry point: logging, page config, the projector switch, and the router. Nothing else."""
 
 import sys
 from pathlib import Path
@@ -9,20 +9,25 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from app import state  # noqa: E402
+from app import session  # noqa: E402
+from app.classroom import gate  # noqa: E402
+from app.logging_setup import configure_logging  # noqa: E402
 from app.registry import PAGES  # noqa: E402
 from components.page_css import inject_css  # noqa: E402
 
-st.set_page_config(layout="wide", page_title="ConvLab", page_icon=str(ROOT / "assets" / "favicon.png"))
-
-state.init_projector_from_url()
+configure_logging()
+# In projector mode the sidebar starts collapsed: at 1024 px it would take 300 px from the page.
+st.set_page_config(layout="wide", page_title="ConvLab", page_icon=str(ROOT / "assets" / "favicon.png"),
+                   initial_sidebar_state="collapsed" if session.init_projector_from_url() else "auto")
 with st.sidebar:
-    st.toggle("Projector mode", key=state.PROJECTOR,
+    st.toggle("Projector mode", key=session.PROJECTOR,
               help="Bigger type, high contrast and thicker lines for a classroom projector. "
                    "Kept in the URL (?projector=1) so you can bookmark it.")
-state.sync_projector_to_url()
-inject_css(projector=state.projector_on())
+session.sync_projector_to_url()
+inject_css()
 
-home = st.Page("views/home.py", title="Home", icon=":material/home:", default=True)
+home = st.Page("pages/home/page.py", title="Home", icon=":material/home:", default=True)
 pages = [home] + [st.Page(p.script, title=p.title, icon=p.icon, url_path=p.url_path) for p in PAGES]
-st.navigation(pages).run()
+navigation = st.navigation(pages)
+gate()  # the class code, when `make classroom CODE=...` set one
+navigation.run()

@@ -14,19 +14,19 @@ class PageInfo:
 
 
 PAGES = (
-    PageInfo("views/kernels.py", "Kernels", ":material/grid_on:", "kernels",
+    PageInfo("pages/kernels/page.py", "Kernels", ":material/grid_on:", "kernels",
              "Design a kernel, slide it over a photo, and see why every output pixel is what it is.",
              "kernels.png"),
-    PageInfo("views/pooling.py", "Pooling", ":material/filter_center_focus:", "pooling",
+    PageInfo("pages/pooling/page.py", "Pooling", ":material/filter_center_focus:", "pooling",
              "Change window size and stride and watch overlap, gaps and downsampling appear.",
              "pooling.png"),
-    PageInfo("views/transforms.py", "Transforms", ":material/transform:", "transforms",
+    PageInfo("pages/transforms/page.py", "Transforms", ":material/transform:", "transforms",
              "Chain torchvision transforms, sample their randomness, and feed a DataLoader.",
              "transforms.png"),
-    PageInfo("views/digits.py", "Draw a digit", ":material/draw:", "digits",
+    PageInfo("pages/digits/page.py", "Draw a digit", ":material/draw:", "digits",
              "Draw a digit and watch a real CNN classify it, every feature map live.",
              "digits.png"),
-    PageInfo("views/anatomy.py", "Anatomy & training", ":material/model_training:", "anatomy",
+    PageInfo("pages/anatomy/page.py", "Anatomy & training", ":material/model_training:", "anatomy",
              "Design a CNN stack, watch shapes flow, and train the digit CNN live.",
              "anatomy.png"),
 )

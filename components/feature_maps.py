@@ -15,7 +15,7 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-from components.theme import DIVERGING_LUT, SEQUENTIAL_LUT
+from components.theme import DIVERGING_LUT, SEQUENTIAL_LUT, font_size, projector
 
 GAP = 2
 GAP_COLOUR = 255
@@ -40,6 +40,7 @@ export default function (component) {
     });
   }
   root.__set = setTriggerValue;
+  root.style.fontSize = (data.font || 14) + 'px';
   const sig = data.rows.map((r) => r.map((t) => t.id).join(',')).join('|');
   if (root.__sig !== sig) {
     root.innerHTML = '';
@@ -78,9 +79,9 @@ export default function (component) {
 _CSS = """
 .bd-row { display: flex; flex-wrap: wrap; gap: 0.6rem 2rem; align-items: flex-start; margin-bottom: 0.8rem; }
 .bd-fig { margin: 0; line-height: 1.3; }
-.bd-title { font-size: 0.95rem; margin-bottom: 0.3rem; color: #111; }
+.bd-title { font-size: 1em; margin-bottom: 0.3rem; color: #111; }
 .bd-img { display: block; image-rendering: pixelated; max-width: 100%; height: auto; border: 1px solid #888; }
-.bd-cap { font-size: 0.8rem; color: #444; margin-top: 0.25rem; max-width: 34rem; }
+.bd-cap { font-size: 0.9em; color: #333; margin-top: 0.25rem; max-width: 34em; }
 """
 _board = st.components.v2.component("convlab_picture_board", js=_JS, css=_CSS)
 
@@ -157,10 +158,13 @@ def image_tile(tile_id: str, title: str, image: np.ndarray | str, width: int | N
                 alt=alt or tile_id, caption=caption)
 
 
-def board(key: str, rows: list[list[Tile]], projector: bool, version: int = 0) -> tuple[str, int] | None:
-    """Show rows of tiles as one element; return (layer, index) of a map clicked in this run, or None."""
-    data = {"rows": [[asdict(t) for t in row] for row in rows], "zoom": 1.5 if projector else 1.0,
-            "version": version}
+def board(key: str, rows: list[list[Tile]], version: int = 0) -> tuple[str, int] | None:
+    """Show rows of tiles as one element; return (layer, index) of a map clicked in this run, or None.
+
+    Pictures are 1.5x larger in projector mode; titles and captions use the theme's figure text size."""
+    on = projector()
+    data = {"rows": [[asdict(t) for t in row] for row in rows], "zoom": 1.5 if on else 1.0,
+            "version": version, "font": font_size(on)}
     result = _board(key=key, data=data, on_picked_change=lambda: None, width="stretch")
     picked = getattr(result, "picked", None)
     if isinstance(picked, dict) and isinstance(picked.get("index"), int | float):

@@ -4,7 +4,7 @@ import html
 
 import numpy as np
 
-from components.theme import DIVERGING_LUT, SEQUENTIAL_LUT, colorize
+from components.theme import DIVERGING_LUT, SEQUENTIAL_LUT, colorize, font_size
 
 
 def _cells(values: np.ndarray, signed: bool) -> np.ndarray:
@@ -15,11 +15,14 @@ def _cells(values: np.ndarray, signed: bool) -> np.ndarray:
     return colorize(values, SEQUENTIAL_LUT, lo, hi if hi > lo else lo + 1)
 
 
-def grid_html(values: np.ndarray, title: str, signed: bool, projector: bool) -> str:
-    """A (k,k) table with each cell coloured like the heatmaps (diverging if signed) and its number printed."""
+def grid_html(values: np.ndarray, title: str, signed: bool, projector: bool | None = None) -> str:
+    """A (k,k) table with each cell coloured like the heatmaps (diverging if signed) and its number printed.
+
+    Numbers are sized from the theme's figure text size (projector mode of this session unless given)."""
     k = values.shape[0]
     colours = _cells(values, signed)
-    size = (30 if projector else 20) if k <= 3 else (22 if projector else 16) if k <= 5 else (16 if projector else 12)
+    fs = font_size(projector)
+    size = round(fs * 1.4) if k <= 3 else round(fs * 1.1) if k <= 5 else fs
     pad = "0.45em 0.5em" if k <= 5 else "0.2em 0.25em"
     digits = ".3g" if k <= 5 else ".2g"
     rows = []

@@ -10,7 +10,7 @@ import numpy as np
 from PIL import Image
 
 from components.kernel_grids import grid_html
-from components.theme import CATEGORICAL, SEQUENTIAL_LUT, colorize
+from components.theme import CATEGORICAL, SEQUENTIAL_LUT, colorize, font_size, line_width
 
 W, H = 400, 250  # histogram viewBox; drawn at its column's width
 LEFT, BOTTOM, TOP = 56, 44, 12
@@ -20,10 +20,11 @@ def _tick(v: float) -> str:
     return f"{v:.3g}"
 
 
-def histogram_svg(counts: np.ndarray, edges: np.ndarray, lo: float | None, hi: float | None,
-                  projector: bool) -> str:
-    """counts (B,), edges (B+1,): bars of the output values; dashed lines at the shown range lo..hi."""
-    fs = 20 if projector else 14
+def histogram_svg(counts: np.ndarray, edges: np.ndarray, lo: float | None, hi: float | None) -> str:
+    """counts (B,), edges (B+1,): bars of the output values; dashed lines at the shown range lo..hi.
+
+    Drawn at most W px wide (never scaled up), so its text is the theme's figure size in CSS px."""
+    fs = font_size()
     x0, x1 = float(edges[0]), float(edges[-1])
     top = float(counts.max()) or 1.0
     sx = (W - LEFT - 10) / (x1 - x0)
@@ -38,7 +39,7 @@ def histogram_svg(counts: np.ndarray, edges: np.ndarray, lo: float | None, hi: f
         if v is not None and x0 <= v <= x1:
             x = LEFT + (v - x0) * sx
             parts.append(f'<line x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{base}" stroke="{CATEGORICAL[3]}" '
-                         f'stroke-width="{3 if projector else 2}" stroke-dasharray="6 4"/>')
+                         f'stroke-width="{line_width() * 1.5:g}" stroke-dasharray="6 4"/>')
     for v, anchor in ((x0, "start"), (x1, "end")):
         parts.append(f'<text x="{LEFT + (v - x0) * sx:.1f}" y="{base + fs + 4}" text-anchor="{anchor}">{_tick(v)}</text>')
     if x0 < 0 < x1:
@@ -49,7 +50,7 @@ def histogram_svg(counts: np.ndarray, edges: np.ndarray, lo: float | None, hi: f
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" '
            f'style="font-size:{fs}px;font-family:sans-serif;fill:#000">{"".join(parts)}</svg>')
     src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-    return f'<img src="{src}" alt="Histogram of output values" style="width:100%;display:block">'  # st.html drops inline <svg>
+    return (f'<img src="{src}" alt="Histogram of output values" style="width:100%;max-width:{W}px;display:block">')
 
 
 def spectrum_img(magnitude: np.ndarray) -> str:
@@ -62,21 +63,21 @@ def spectrum_img(magnitude: np.ndarray) -> str:
             'image-rendering:pixelated;border:1px solid #000;display:block">')
 
 
-def _panel(title: str, body: str, note: str, fs: int) -> str:
-    return (f'<div style="flex:1 1 0;min-width:220px"><div style="font-weight:700;font-size:{fs + 2}px;'
+def _panel(title: str, body: str, note: str, fs: int, min_width: int = 220) -> str:
+    return (f'<div style="flex:1 1 0;min-width:min({min_width}px,100%)"><div style="font-weight:700;font-size:{fs + 2}px;'
             f'margin-bottom:6px">{html.escape(title)}</div>{body}'
             f'<div style="font-size:{fs}px;color:#333;margin-top:6px;line-height:1.3">{note}</div></div>')
 
 
 def panels_html(applied: np.ndarray, title: str, counts: np.ndarray, edges: np.ndarray, lo: float | None,
-                hi: float | None, magnitude: np.ndarray, projector: bool) -> str:
+                hi: float | None, magnitude: np.ndarray) -> str:
     """applied: (k,k) kernel as the convolution uses it; magnitude: (n,n) |FFT| of the kernel."""
-    fs = 19 if projector else 13
-    kernel = grid_html(applied, "", True, projector)
+    fs = font_size()
+    kernel = grid_html(applied, "", True)
     return ('<div data-testid="kern-panels" style="display:flex;gap:2rem;flex-wrap:wrap;align-items:flex-start">'
             + _panel(title, kernel, "blue < 0 < red; white = 0", fs)
-            + _panel("Histogram of output values", histogram_svg(counts, edges, lo, hi, projector),
-                     "dashed: the ends of the range shown as darkest and brightest", fs)
+            + _panel("Histogram of output values", histogram_svg(counts, edges, lo, hi),
+                     "dashed: the ends of the range shown as darkest and brightest", fs, min_width=W)
             + _panel("Frequency response |FFT|", spectrum_img(magnitude),
                      "centre = flat areas (zero frequency), edges = finest detail, ±0.5 cycles per pixel; "
                      "bright = passed, dark = blocked", fs)

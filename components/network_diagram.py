@@ -1,77 +1,75 @@
 """The network as boxes: resolution falls (smaller squares) while the number of maps rises (deeper stacks).
 
-An inline SVG, rebuilt on every update so the output box can show the current answer.
+Plain HTML that wraps onto more lines on a narrow screen: each stage is a small SVG drawing of its
+maps with its name, shape and parameter count underneath as page text in the theme's figure size.
+`data-testid="network-diagram"` and its `data-answer` attribute are what the browser tests read.
 """
 
 import html
 
-from components.feature_maps import board, image_tile
-from components.theme import CATEGORICAL
+import streamlit as st
+
+from components.theme import CATEGORICAL, font_size, projector
+
+_CSS = """<style>
+.nd-root { display: flex; flex-wrap: wrap; align-items: flex-end; gap: 0.4em 0; font-size: %(font)spx; color: #000; }
+.nd-stage { display: flex; flex-direction: column; align-items: center; min-width: 4.6em; text-align: center; }
+.nd-stage svg { display: block; }
+.nd-name { font-weight: 700; line-height: 1.2; }
+.nd-shape, .nd-params { line-height: 1.2; }
+.nd-params { color: #333; }
+.nd-arrow { align-self: center; padding: 0 0.2em; margin-bottom: 2.6em; font-size: 1.2em; }
+.nd-caption { font-size: 0.9em; color: #333; margin-top: 0.4em; }
+</style>"""
 
 
-def _shape_text(shape: tuple[int, ...]) -> str:
-    return "×".join(str(s) for s in shape)
-
-
-def _block(x: float, stage, answer: str | None, scale: float, font: float) -> tuple[str, float]:
-    """SVG for one stage starting at x; returns (svg, width used)."""
+def _picture(stage, answer: str | None, unit: float) -> str:
+    """SVG of one stage (C,H,W): up to 10 stacked squares; a vector: one bar (the output shows the answer)."""
     shape = stage.shape
+    box = 95 * unit
     if len(shape) == 3:
         c, h, _ = shape
-        side = max(8.0, h * 3.2) * scale
-        layers = min(c, 10)
-        step = 3.0 * scale
+        side = max(8.0, h * 3.2) * unit
+        layers, step = min(c, 10), 3.0 * unit
         width = side + step * (layers - 1)
-        top = 20 * scale + (95 * scale - side) / 2
-        parts = [f'<rect x="{x + i * step:.1f}" y="{top - i * step * 0.6 + (layers - 1) * step * 0.6:.1f}" '
-                 f'width="{side:.1f}" height="{side:.1f}" fill="{CATEGORICAL[5] if i % 2 else CATEGORICAL[0]}" '
-                 f'fill-opacity="0.85" stroke="#000" stroke-width="1"/>' for i in range(layers)]
+        top = (box - side) / 2 + (layers - 1) * step * 0.6
+        parts = [f'<rect x="{i * step + 1:.1f}" y="{top - i * step * 0.6:.1f}" width="{side:.1f}" '
+                 f'height="{side:.1f}" fill="{CATEGORICAL[5] if i % 2 else CATEGORICAL[0]}" fill-opacity="0.85" '
+                 f'stroke="#000" stroke-width="1"/>' for i in range(layers)]
     else:
-        n = shape[0]
-        height = min(95.0, 12 + n * 0.17) * scale
-        width = 16 * scale
-        top = 20 * scale + (95 * scale - height) / 2
+        height = min(95.0, 12 + shape[0] * 0.17) * unit
+        width = 16 * unit
         fill = CATEGORICAL[3] if stage.name.startswith("fc2") else CATEGORICAL[2]
-        parts = [f'<rect x="{x:.1f}" y="{top:.1f}" width="{width:.1f}" height="{height:.1f}" '
+        parts = [f'<rect x="1" y="{(box - height) / 2:.1f}" width="{width:.1f}" height="{height:.1f}" '
                  f'fill="{fill}" stroke="#000" stroke-width="1"/>']
         if answer is not None:
-            parts.append(f'<text x="{x + width / 2:.1f}" y="{top + height / 2 + 6 * scale:.1f}" '
-                         f'text-anchor="middle" font-weight="800" font-size="{16 * font:.0f}" '
-                         f'fill="#fff">{html.escape(answer)}</text>')
-    cx = x + width / 2
-    label_y = 122 * scale + 13 * font
-    parts.append(f'<text x="{cx:.1f}" y="{label_y:.1f}" text-anchor="middle" font-weight="700" '
-                 f'font-size="{12 * font:.0f}">{html.escape(stage.name)}</text>')
-    parts.append(f'<text x="{cx:.1f}" y="{label_y + 15 * font:.1f}" text-anchor="middle" '
-                 f'font-size="{12 * font:.0f}">{_shape_text(shape)}</text>')
-    params = f"{stage.params:,} params" if stage.params else "no params"
-    parts.append(f'<text x="{cx:.1f}" y="{label_y + 30 * font:.1f}" text-anchor="middle" fill="#444" '
-                 f'font-size="{11 * font:.0f}">{params}</text>')
-    return "".join(parts), width
+            parts.append(f'<text x="{1 + width / 2:.1f}" y="{box / 2 + 7 * unit:.1f}" text-anchor="middle" '
+                         f'font-weight="800" font-size="{20 * unit:.0f}" fill="#000">{html.escape(answer)}</text>')
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width + 2:.0f}" height="{box:.0f}" '
+            f'aria-hidden="true">{"".join(parts)}</svg>')
 
 
-def network_diagram(stages, projector: bool, answer: int | None = None) -> None:
+def network_diagram(stages, answer: int | None = None) -> None:
     """stages: models.digit_analysis.architecture(model). answer: digit shown in the output box."""
-    scale, font = 1.0, 1.5 if projector else 1.0  # on a projector: same boxes, bigger labels
-    x, pieces, gap = 10.0, [], 22.0
+    on = projector()
+    unit = 1.25 if on else 1.0
+    pieces = []
     for i, stage in enumerate(stages):
         last = i == len(stages) - 1
-        svg, width = _block(x, stage, str(answer) if last and answer is not None else None, scale, font)
-        slot = max(width, 64 * font)  # room for the labels under narrow blocks
-        pieces.append(f'<g transform="translate({(slot - width) / 2:.1f},0)">{svg}</g>')
-        x += slot
+        shown = str(answer) if last and answer is not None else None
+        params = f"{stage.params:,} params" if stage.params else "no params"
+        pieces.append(f'<div class="nd-stage">{_picture(stage, shown, unit)}'
+                      f'<div class="nd-name">{html.escape(stage.name)}</div>'
+                      f'<div class="nd-shape">{"×".join(str(s) for s in stage.shape)}</div>'
+                      f'<div class="nd-params">{params}</div></div>')
         if not last:
-            y = 67 * scale
-            pieces.append(f'<line x1="{x + 3:.1f}" y1="{y:.1f}" x2="{x + gap - 7:.1f}" y2="{y:.1f}" '
-                          f'stroke="#000" stroke-width="{2 * scale:.1f}" marker-end="url(#arrow)"/>')
-            x += gap
+            pieces.append('<div class="nd-arrow" aria-hidden="true">→</div>')
     total = sum(s.params for s in stages)
-    height = 130 * scale + 50 * font
-    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{x + 10:.0f}" height="{height:.0f}" '
-           f'viewBox="0 0 {x + 10:.0f} {height:.0f}" font-family="sans-serif">'
-           '<defs><marker id="arrow" markerWidth="8" markerHeight="8" refX="6" refY="4" orient="auto">'
-           '<path d="M0,0 L8,4 L0,8 z" fill="#000"/></marker></defs>' + "".join(pieces) + "</svg>")
+    fc1 = next((s.params for s in stages if s.name.startswith("fc1")), 0)
     caption = (f"Squares shrink (28 → 26 → 13 → 11 → 5 pixels) while the stacks grow (1 → 10 → 20 maps). "
-               f"{total:,} learned parameters in all; fc1 alone holds {stages[6].params:,} of them.")
-    board("digits_network", [[image_tile("digits_network_svg", "", svg, int(x + 10), caption, "network diagram")]],
-          projector=False)
+               f"{total:,} learned parameters in all; fc1 alone holds {fc1:,} of them.")
+    label = "the network, layer by layer" + (f"; it answers {answer}" if answer is not None else "")
+    st.html(_CSS % {"font": font_size(on)}
+            + f'<div data-testid="network-diagram" data-answer="{"" if answer is None else int(answer)}" '
+            f'role="img" aria-label="{label}"><div class="nd-root">{"".join(pieces)}</div>'
+            f'<div class="nd-caption">{caption}</div></div>')

@@ -1,17 +1,38 @@
-"""Page CSS for every page, with the projector's larger type and high contrast.
+"""Page CSS for every page: the shared layout rules, and the projector's larger type and high contrast.
 
-Kept apart from components.theme (numpy, colormaps) so the entry point does not import numpy: Home paints sooner.
+Kept apart from numpy and plotly so the entry point stays light: Home paints sooner.
+
+Narrow windows: columns wrap instead of squeezing their content. A column never gets narrower than
+COLUMN_MIN (in rem, so it grows with the projector's type); a row that cannot hold its columns at that
+width puts the rest underneath. A row that must stay one row (a few icon buttons) goes in a container
+whose key starts with `row-` (`st.container(key="row-nav")`).
 """
 
 import streamlit as st
 
-_BASE_CSS = """
+from components.theme import projector
+
+COLUMN_MIN = "11rem"
+
+_BASE_CSS = f"""
 <style>
-  .block-container { padding-top: 2.2rem; }
-  .convlab-big { font-size: 4rem; font-weight: 800; line-height: 1.05; }
+  .block-container {{ padding-top: 2.2rem; }}
+  .convlab-big {{ font-size: 4rem; font-weight: 800; line-height: 1.05; }}
+  [data-testid="stHorizontalBlock"] {{ flex-wrap: wrap; }}
+  [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] {{ min-width: min(100%, {COLUMN_MIN}); }}
+  [class*="st-key-row-"] [data-testid="stHorizontalBlock"] {{ flex-wrap: nowrap; }}
+  [class*="st-key-row-"] [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] {{ min-width: 0; }}
+  /* A disabled control must look disabled: grey text, dashed border, no pointer. */
+  .stApp button:disabled, .stApp input:disabled, .stApp textarea:disabled {{
+      cursor: not-allowed; border-style: dashed !important;
+  }}
+  @media (max-width: 1100px) {{
+    .block-container {{ padding-left: 1.25rem; padding-right: 1.25rem; }}
+  }}
 </style>
 """
 
+# White on #003c8f is 10.4:1 (black on the theme's #0b5cad was 3.15:1). Disabled grey #595959 on white: 7:1.
 _PROJECTOR_CSS = """
 <style>
   html { font-size: 22.4px !important; }  /* 1.4 x 16 px; Streamlit sizes text in rem */
@@ -25,9 +46,20 @@ _PROJECTOR_CSS = """
       border: 2px solid #000000 !important;
   }
   div[data-testid="stVerticalBlockBorderWrapper"] { border-width: 3px !important; border-color: #000 !important; }
+  .stApp button[kind^="primary"], .stApp button[kind^="primary"] * { color: #ffffff !important; }
+  .stApp button[kind^="primary"] { background: #003c8f !important; }
+  .stApp button[kind^="primary"]:hover { background: #002a66 !important; }
+  .stApp :disabled, .stApp :disabled *, .stApp [aria-disabled="true"], .stApp [aria-disabled="true"] * {
+      color: #595959 !important;
+  }
+  .stApp button:disabled { background: #eeeeee !important; border-color: #595959 !important; }
+  @media (max-width: 1300px) {
+    .block-container { padding-left: 1rem; padding-right: 1rem; }
+  }
 </style>
 """
 
 
-def inject_css(projector: bool) -> None:
-    st.html(_BASE_CSS + (_PROJECTOR_CSS if projector else ""))
+def inject_css() -> None:
+    """The shared CSS, plus the projector's when this session is in projector mode."""
+    st.html(_BASE_CSS + (_PROJECTOR_CSS if projector() else ""))

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from components.theme import projector
 from models.pipeline import make_step, move_step, remove_step
 from models.transform_specs import CATALOGUE, Param, SpecError, spec
 
@@ -87,7 +88,7 @@ def add_step(steps: list[dict], name: str, state, next_id_key: str) -> None:
     steps.append(make_step(name, None, _new_id(state, next_id_key)))
 
 
-def _header(steps: list[dict], i: int, step: dict, prefix: str, projector: bool, refresh) -> None:
+def _header(steps: list[dict], i: int, step: dict, prefix: str, refresh) -> None:
     sid = step["id"]
     on_key = f"{prefix}{sid}__on"
     if on_key not in st.session_state:
@@ -104,7 +105,7 @@ def _header(steps: list[dict], i: int, step: dict, prefix: str, projector: bool,
         st.button("", icon=":material/delete:", key=f"{prefix}{sid}__remove", help="Remove this step",
                   type="tertiary", on_click=_then, args=(remove_step, refresh, steps, sid))
     step["enabled"] = bool(st.session_state[on_key])
-    if not projector:
+    if not projector():
         st.caption(spec(step["name"]).summary)
 
 
@@ -112,7 +113,7 @@ def _no_refresh(structural: bool) -> None:
     """Default refresh: let the interaction rerun whatever holds the editor (the whole app without fragments)."""
 
 
-def render_steps(steps: list[dict], prefix: str, projector: bool, per_row: int = 2,
+def render_steps(steps: list[dict], prefix: str, per_row: int = 2,
                  refresh: Callable[[bool], None] = _no_refresh) -> None:
     """Draw every step's card and copy the widget values back into the steps (in place).
 
@@ -121,7 +122,7 @@ def render_steps(steps: list[dict], prefix: str, projector: bool, per_row: int =
         st.info("The pipeline is empty: add a step below or load a preset.")
     for i, step in enumerate(list(steps)):
         with st.container(border=True, key=f"{prefix}{step['id']}__card"):
-            _header(steps, i, step, prefix, projector, refresh)
+            _header(steps, i, step, prefix, refresh)
             params = spec(step["name"]).params
             cols = st.columns(per_row) if len(params) > 1 else [st.container()]
             for j, param in enumerate(params):

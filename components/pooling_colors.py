@@ -12,10 +12,24 @@ def hex_colors(rgb: np.ndarray) -> np.ndarray:
     return np.array([f"#{r:02x}{g:02x}{b:02x}" for r, g, b in flat]).reshape(rgb.shape[:-1])
 
 
+def luminance(color: str) -> float:
+    """WCAG 2 relative luminance of '#rrggbb'."""
+    def channel(v: int) -> float:
+        c = v / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(int(color[i:i + 2], 16)) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two '#rrggbb' colours, 1 to 21."""
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
 def ink_for(fill: str) -> str:
-    """Black or white text, whichever reads better on the fill colour."""
-    r, g, b = (int(fill[i:i + 2], 16) for i in (1, 3, 5))
-    return "#000000" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#ffffff"
+    """Black or white text, whichever has the higher contrast on the fill (at least 4.58:1 on any colour)."""
+    return "#000000" if contrast_ratio("#000000", fill) >= contrast_ratio("#ffffff", fill) else "#ffffff"
 
 
 def value_fills(values: np.ndarray, vmin: float | None = None, vmax: float | None = None) -> np.ndarray:

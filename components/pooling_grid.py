@@ -11,7 +11,8 @@ from html import escape
 
 import numpy as np
 
-from components.pooling_colors import ink_for
+from components import theme
+from components.pooling_colors import contrast_ratio, ink_for
 
 CELL = 48  # SVG units per cell; the figure scales to its column
 
@@ -59,16 +60,29 @@ def frame_delay(k: int, first: int, n: int, period: float) -> str:
     return f"animation-delay:{((k - first) % n) * period:.3f}s"
 
 
-def render(grid: Grid, testid: str, projector: bool, max_cell_px: int | None = None) -> str:
-    """The SVG markup for a Grid, scaled to its container but never above max_cell_px per cell."""
+def min_cell_px(grid: Grid, base: float, font_px: float) -> int:
+    """Displayed cell size (CSS px) at which the smallest number in the grid is still `font_px` tall."""
+    texts = [str(t) for t in grid.texts.flat] + [label for label in grid.ghosts.values() if label]
+    smallest = min([_font(t, base) for t in texts] + [base])
+    return math.ceil(font_px * CELL / smallest)
+
+
+def render(grid: Grid, testid: str, label: str, max_cell_px: int | None = None) -> str:
+    """The SVG markup for a Grid with the accessible name `label`, scaled to its container but never above
+    max_cell_px per cell, and never below the size at which every number is printed at the theme's font size
+    (a narrow container scrolls the figure sideways instead of shrinking the numbers)."""
+    projector = theme.projector()
     base = 22 if projector else 18
     halo, inner = (9, 4) if projector else (7, 3)
     width, height = grid.cols * CELL + 8, grid.rows * CELL + 8
-    cap = (max_cell_px or (72 if projector else 56)) * grid.cols + 8
+    smallest = min_cell_px(grid, base, theme.font_size(projector))
+    low = smallest * grid.cols + 8
+    cap = max(low, (max_cell_px or (72 if projector else 56)) * grid.cols + 8)
     uid = f"hatch-{testid}"
-    out = [f'<svg data-testid="{testid}" viewBox="-4 -4 {width} {height}" width="100%" '
-           f'style="max-width:{cap}px;display:block" xmlns="http://www.w3.org/2000/svg" '
-           f'font-family="sans-serif" role="img">',
+    out = [f'<div style="overflow-x:auto;max-width:100%"><svg data-testid="{testid}" data-min-px="{low}" '
+           f'viewBox="-4 -4 {width} {height}" width="100%" style="min-width:{low}px;max-width:{cap}px;display:block" '
+           f'xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" role="img" aria-label="{escape(label)}">'
+           f'<title>{escape(label)}</title>',
            f'<defs><pattern id="{uid}" width="12" height="12" patternUnits="userSpaceOnUse" '
            f'patternTransform="rotate(45)"><rect width="12" height="12" fill="none"/>'
            f'<line x1="0" y1="0" x2="0" y2="12" stroke="#ffffff" stroke-width="5"/></pattern></defs>']
@@ -81,8 +95,8 @@ def render(grid: Grid, testid: str, projector: bool, max_cell_px: int | None = N
         out.append(f'<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" fill="#f2f2f2" stroke="#9a9a9a" '
                    f'stroke-dasharray="4 3" data-kind="padding"/>')
         if label:
-            out.append(f'<text x="{x + CELL / 2}" y="{y + CELL / 2}" font-size="{_font(label, base * 0.85)}" '
-                       f'fill="#555555" text-anchor="middle" dominant-baseline="central">{escape(label)}</text>')
+            out.append(f'<text x="{x + CELL / 2}" y="{y + CELL / 2}" font-size="{_font(label, base)}" '
+                       f'fill="#333333" text-anchor="middle" dominant-baseline="central">{escape(label)}</text>')
     h, w = grid.texts.shape
     for r in range(h):
         for c in range(w):
@@ -96,11 +110,14 @@ def render(grid: Grid, testid: str, projector: bool, max_cell_px: int | None = N
             ink = ink_for(fill)
             hatched = grid.hatch is not None and grid.hatch[r, c]
             halo_ink = "#ffffff" if ink == "#000000" else "#000000"
-            halo_w = (5 if projector else 4) if hatched else (0.6 if projector else 0.3)  # readable over hatching
+            # a halo of the opposite colour where the fill alone gives less than the required contrast
+            weak = contrast_ratio(ink, fill) < (7.0 if projector else 4.5)
+            halo_w = (5 if projector else 4) if hatched or weak else 0
+            halo_attr = (f' paint-order="stroke" stroke="{halo_ink}" stroke-width="{halo_w}" stroke-linejoin="round"'
+                         if halo_w else "")
             out.append(f'<text x="{x + CELL / 2}" y="{y + CELL / 2}" font-size="{_font(text, base)}" '
                        f'font-weight="{"700" if projector else "600"}" fill="{ink}" text-anchor="middle" '
-                       f'dominant-baseline="central" paint-order="stroke" stroke="{halo_ink}" '
-                       f'stroke-width="{halo_w}" stroke-linejoin="round">{escape(text)}</text>')
+                       f'dominant-baseline="central"{halo_attr}>{escape(text)}</text>')
     out.append(_marks(grid.taps, grid.boxes, grid.rings, xy, halo, inner))
     if grid.frames:  # pure CSS animation: no server round trip per frame, so no flicker and a steady rate
         n, cls = len(grid.frames), f"{testid}-f"
@@ -108,7 +125,7 @@ def render(grid: Grid, testid: str, projector: bool, max_cell_px: int | None = N
         for k, frame in enumerate(grid.frames):
             out.append(f'<g class="{cls}" data-frame="{k}" style="{frame_delay(k, grid.first, n, grid.period)}">'
                        f'{_marks(frame.get("taps", []), frame.get("boxes", []), frame.get("rings", []), xy, halo, inner)}</g>')
-    out.append("</svg>")
+    out.append("</svg></div>")
     return "".join(out)
 
 

@@ -6,8 +6,9 @@ Streamlit elements would be six. Sizes are in rem, so projector mode (a larger r
 
 from html import escape
 
-ALERTS = {"warning": ("#fffae5", "#956b0f"), "info": ("#edf5ff", "#244fb4")}  # Streamlit's light theme
-EXPANDER = ("border:1px solid rgba(49,51,63,.2);border-radius:.5rem;padding:.75rem 1rem;margin-top:1rem")
+from components import theme
+
+ALERTS = {"warning": ("#fffae5", "#664800"), "info": ("#edf5ff", "#1d3f91")}  # Streamlit's backgrounds, ink >= 7:1
 
 
 def heading(text: str) -> str:
@@ -25,15 +26,13 @@ def alert(kind: str, icon: str, html: str) -> str:
             f'line-height:1.25rem">{icon}</span><div>{html}</div></div>')
 
 
-def explanation(html: str, projector: bool, label: str = "Explanation") -> str:
-    """Like components.layout.explain: inline text, folded away on a projector."""
-    if projector:
-        return f'<details style="{EXPANDER}"><summary style="cursor:pointer">{escape(label)}</summary>' \
-               f'<p style="margin:.75rem 0 0 0">{html}</p></details>'
-    return f'<p style="margin:0 0 1rem 0">{html}</p>'
+def explanation(html: str, label: str = "Explanation") -> str:
+    """Like components.layout.explain: always inline (a class must read it from the projector), bold lead-in."""
+    return f'<p style="margin:0 0 1rem 0"><b>{escape(label)}.</b> {html}</p>'
 
 
-def two_columns(left: str, right: str, projector: bool) -> str:
+def two_columns(left: str, right: str) -> str:
     """Like st.columns([3, 2]); stacked on a projector, where the text is big."""
+    projector = theme.projector()
     grid = "display:block" if projector else "display:grid;grid-template-columns:3fr 2fr;gap:1rem;align-items:start"
     return f'<div style="{grid}"><div style="min-width:0">{left}</div><div style="min-width:0">{right}</div></div>'

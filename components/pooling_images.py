@@ -11,6 +11,8 @@ from html import escape
 import numpy as np
 from PIL import Image
 
+from components import theme
+
 DISPLAY = 256  # px: every level is shown at this size, so coarser levels look blockier
 PROJECTOR_DISPLAY = 420
 
@@ -29,24 +31,26 @@ def png(img: np.ndarray, side: int = DISPLAY) -> bytes:
     return buf.getvalue()
 
 
-def _figure(data: bytes, caption: str, projector: bool) -> str:
+def _figure(data: bytes, caption: str) -> str:
+    projector = theme.projector()
     side = PROJECTOR_DISPLAY if projector else DISPLAY
     src = "data:image/png;base64," + base64.b64encode(data).decode("ascii")
     return (f'<figure data-testid="pool-level" style="margin:0 0 1rem 0;text-align:center">'
             f'<img src="{src}" alt="{escape(caption)}" style="display:block;image-rendering:pixelated;width:100%;'
             f'max-width:{side}px;aspect-ratio:1/1;object-fit:contain;border-radius:.5rem">'
             f'<figcaption data-testid="pool-level-caption" style="font-size:{0.95 if projector else 0.875}rem;'
-            f'color:rgba(49,51,63,.75);margin-top:.375rem;max-width:{side}px">{escape(caption)}</figcaption></figure>')
+            f'color:#31333f;margin-top:.375rem;max-width:{side}px">{escape(caption)}</figcaption></figure>')
 
 
-def levels_block(shown: list, kernel_caption: str, projector: bool) -> str:
+def levels_block(shown: list, kernel_caption: str) -> str:
     """shown: [(kind, level, (h, w), contrast, png bytes)], the input first, then max and mean per level.
 
     Normal: one column per level (input first, max above mean). Projector: the input, then one row
     per level with max and mean side by side, big enough for the back row."""
+    projector = theme.projector()
     _, _, (h, w), contrast, data = shown[0]
-    first = _figure(data, f"Input {w}x{h} · contrast {contrast:.3f}", projector)
-    pooled = [_figure(data, f"{kind.capitalize()}, level {index}: {lw}x{lh} · contrast {value:.3f}", projector)
+    first = _figure(data, f"Input {w}x{h} · contrast {contrast:.3f}")
+    pooled = [_figure(data, f"{kind.capitalize()}, level {index}: {lw}x{lh} · contrast {value:.3f}")
               for kind, index, (lh, lw), value, data in shown[1:]]
     pairs = [pooled[i:i + 2] for i in range(0, len(pooled), 2)]
     if projector:

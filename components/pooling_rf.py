@@ -1,61 +1,38 @@
-"""Receptive-field pictures: a clickable grid of a layer's units, the input with the field outlined,
-and receptive-field size against depth."""
+"""Receptive-field pictures: a clickable grid of a layer's units, the input as pixel blocks, and the
+receptive-field size against depth."""
 
 from html import escape
 
 import numpy as np
 
+from components import theme
 from components.theme import CATEGORICAL, font_size, line_width
 
-PICK = (230, 159, 0)  # Okabe-Ito orange: the picked unit and its field
 PICTURE_PX = 336  # displayed side of both pictures
+VALUE_INK = "#003f66"  # the receptive-field numbers: the line's blue, dark enough for 7:1 on white
 
 
 def _scale(n: int, px: int = PICTURE_PX) -> int:
     return max(1, px // n)
 
 
-def layer_picture(size: int, unit: tuple[int, int] | None) -> np.ndarray:
-    """(S, S, 3) uint8: a size x size grid of units, the picked one filled orange."""
+def layer_picture(size: int) -> np.ndarray:
+    """(S, S, 3) uint8: a size x size grid of units to click (components.pixel_picker outlines the picked one)."""
     cell = _scale(size)
     img = np.full((size * cell + 1, size * cell + 1, 3), 235, dtype=np.uint8)
-    if unit is not None:
-        r, c = unit
-        img[r * cell:(r + 1) * cell, c * cell:(c + 1) * cell] = PICK
     img[::cell, :] = 120
     img[:, ::cell] = 120
     return img
 
 
-def click_to_unit(click: dict | None, size: int) -> tuple[int, int] | None:
-    """The unit under a streamlit_image_coordinates click on layer_picture(size, ...)."""
-    if not click or not click.get("width") or not click.get("height"):
-        return None
-    r = int(click["y"] / click["height"] * size)
-    c = int(click["x"] / click["width"] * size)
-    return min(max(r, 0), size - 1), min(max(c, 0), size - 1)
-
-
-def field_picture(gray: np.ndarray | None, n: int, rows: tuple[int, int], cols: tuple[int, int]) -> np.ndarray:
-    """(S, S, 3) uint8: the n x n input (a grey image or blank), cells outside the field dimmed and the
-    field [rows) x [cols) outlined in orange with a black halo."""
+def input_picture(gray: np.ndarray | None, n: int) -> np.ndarray:
+    """(S, S, 3) uint8: the n x n input (a grey image (n, n) in [0, 1], or blank), one block per pixel with grid
+    lines, so the outlined receptive field can be counted in pixels."""
     cell = _scale(n)
     base = np.full((n, n), 0.85) if gray is None else 0.15 + 0.7 * np.clip(gray, 0, 1)
-    rgb = np.repeat((base * 255).astype(np.uint8)[..., None], 3, axis=2)
-    inside = np.zeros((n, n), dtype=bool)
-    inside[rows[0]:rows[1], cols[0]:cols[1]] = True
-    rgb[~inside] = (rgb[~inside] * 0.35).astype(np.uint8)
-    rgb[inside] = (0.55 * rgb[inside] + 0.45 * np.array(PICK)).astype(np.uint8)
-    img = rgb.repeat(cell, axis=0).repeat(cell, axis=1)
+    img = np.repeat((base * 255).astype(np.uint8)[..., None], 3, axis=2).repeat(cell, axis=0).repeat(cell, axis=1)
     img[::cell, :] = np.minimum(img[::cell, :], 90)
     img[:, ::cell] = np.minimum(img[:, ::cell], 90)
-    t = max(2, cell // 3)
-    y0, y1, x0, x1 = rows[0] * cell, rows[1] * cell, cols[0] * cell, cols[1] * cell
-    for color, pad in (((0, 0, 0), t), (PICK, t // 2)):
-        img[max(0, y0 - pad):y0 + pad, x0:x1] = color
-        img[max(0, y1 - pad):y1 + pad, x0:x1] = color
-        img[y0:y1, max(0, x0 - pad):x0 + pad] = color
-        img[y0:y1, max(0, x1 - pad):x1 + pad] = color
     return img
 
 
@@ -67,18 +44,22 @@ def _nice_step(top: float) -> int:
     return int(top // 5) or 1
 
 
-def rf_depth_figure(names: list[str], rf: list[int], jump: list[int], projector: bool) -> str:
+def rf_depth_figure(names: list[str], rf: list[int], jump: list[int]) -> str:
     """Receptive-field size (solid, values printed) and jump (dashed) against depth, as inline SVG."""
+    projector = theme.projector()
     font, lw = font_size(projector), line_width(projector)
-    w, h = 720, 380 if projector else 320
-    left, right, top, bottom = 3.6 * font + 10, 20, 2.6 * font + 10, 2.6 * font + 14
+    left, right, top, bottom = 3.6 * font + 10, 20, 3.8 * font + 10, 2.6 * font + 14
+    # drawn at no less than its own width, so the text is never smaller than the theme's font size
+    w, h = max(480, int(left + right + 3.6 * font * len(names))), 380 if projector else 320
     ymax = max(rf) * 1.2 + 1
     xs = [left + (i + 0.5) * (w - left - right) / len(names) for i in range(len(names))]
 
     def y(v: float) -> float:
         return top + (1 - v / ymax) * (h - top - bottom)
 
-    out = [f'<svg data-testid="pool-rf-depth" viewBox="0 0 {w} {h}" width="100%" style="max-width:{w * 1.4:.0f}px;'
+    name = "Receptive field and jump against depth: " + ", ".join(f"{n} {v}" for n, v in zip(names, rf, strict=True))
+    out = [f'<div style="overflow-x:auto;max-width:100%"><svg data-testid="pool-rf-depth" viewBox="0 0 {w} {h}" '
+           f'width="100%" aria-label="{escape(name)}" style="min-width:{w}px;max-width:{w * 1.4:.0f}px;'
            f'display:block" xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="{font}" role="img">']
     for t in range(0, int(ymax) + 1, _nice_step(ymax)):
         out.append(f'<line x1="{left}" x2="{w - right}" y1="{y(t):.1f}" y2="{y(t):.1f}" stroke="#e5e5e5"/>'
@@ -93,12 +74,11 @@ def rf_depth_figure(names: list[str], rf: list[int], jump: list[int], projector:
         pts = " ".join(f"{x:.1f},{y(v):.1f}" for x, v in zip(xs, values, strict=True))
         out.append(f'<polyline points="{pts}" fill="none" stroke="{color}" stroke-width="{lw}"{dash} data-series="{key}"/>')
         out += [f'<circle cx="{x:.1f}" cy="{y(v):.1f}" r="{r}" fill="{color}" data-{key}="{v}"/>' for x, v in zip(xs, values, strict=True)]
-    out += [f'<text x="{x:.1f}" y="{y(v) - r - 5:.1f}" text-anchor="middle" fill="{CATEGORICAL[0]}">{v}</text>'
+    out += [f'<text x="{x:.1f}" y="{y(v) - r - 5:.1f}" text-anchor="middle" fill="{VALUE_INK}">{v}</text>'
             for x, v in zip(xs, rf, strict=True)]
-    lx = left
-    for color, dash, label in ((CATEGORICAL[0], "", "receptive field (pixels)"),
-                               (CATEGORICAL[3], ' stroke-dasharray="8 5"', "jump (stride on the input)")):
-        out.append(f'<line x1="{lx}" x2="{lx + 30}" y1="{font}" y2="{font}" stroke="{color}" stroke-width="{lw}"{dash}/>'
-                   f'<text x="{lx + 36}" y="{font}" dominant-baseline="central">{label}</text>')
-        lx += 36 + 0.55 * font * len(label) + 24
-    return "".join(out) + "</svg>"
+    for i, (color, dash, key) in enumerate(((CATEGORICAL[0], "", "receptive field (pixels)"),
+                                            (CATEGORICAL[3], ' stroke-dasharray="8 5"', "jump (stride on the input)"))):
+        ly = font * (0.8 + 1.3 * i)  # one legend line each, so a narrow figure never cuts them
+        out.append(f'<line x1="{left}" x2="{left + 30}" y1="{ly}" y2="{ly}" stroke="{color}" stroke-width="{lw}"{dash}/>'
+                   f'<text x="{left + 36}" y="{ly}" dominant-baseline="central">{key}</text>')
+    return "".join(out) + "</svg></div>"

@@ -8,6 +8,7 @@ from html import escape
 
 import numpy as np
 
+from components import theme
 from components.pooling_figures import coverage_figure, coverage_legend
 from models.pooling import PoolSummary
 
@@ -22,13 +23,14 @@ def pct(value: float) -> str:
     return f"{100 * value:.0f}%" if value in (0.0, 1.0) or value >= 0.01 else f"{100 * value:.1f}%"
 
 
-def coverage_block(cov: np.ndarray, projector: bool) -> str:
+def coverage_block(cov: np.ndarray) -> str:
     """The coverage map (H, W) of window counts with its legend."""
-    return coverage_figure(cov, projector) + coverage_legend(projector)
+    return coverage_figure(cov) + coverage_legend()
 
 
-def summary_block(summary: PoolSummary, cov: np.ndarray, projector: bool) -> str:
+def summary_block(summary: PoolSummary, cov: np.ndarray) -> str:
     """Missed / overlap counts, output size, ratio, what is discarded, and PyTorch's size formula."""
+    projector = theme.projector()
     (oh, ow), (h, w) = summary.out_shape, summary.in_shape
     missed, over = int((cov == 0).sum()), int((cov >= 2).sum())
     metrics = [("Output size", f"{oh}x{ow}", ""), ("Output / input", f"{oh * ow}/{h * w} = {summary.ratio:.2f}", ""),

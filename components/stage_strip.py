@@ -4,6 +4,8 @@ The whole strip is one HTML element (components.transform_cards), so a parameter
 
 import streamlit as st
 
+from components.layout import plain
+from components.theme import projector
 from components.transform_cards import grid, img_tag, memo_html, text
 
 THUMB = 224  # longest displayed side; small images are enlarged with nearest-neighbour so pixels stay sharp
@@ -27,15 +29,15 @@ def stage_card(stage, side: int) -> str:
     return "".join(lines)
 
 
-def strip_html(result, per_row: int, projector: bool) -> str:
-    side = THUMB_PROJECTOR if projector else THUMB
-    return grid([stage_card(s, side) for s in result.stages], per_row, projector, "tf-strip")
+def strip_html(result, per_row: int) -> str:
+    side = THUMB_PROJECTOR if projector() else THUMB
+    return grid([stage_card(s, side) for s in result.stages], per_row, "tf-strip")
 
 
-def render_strip(result, per_row: int, projector: bool) -> None:
+def render_strip(result, per_row: int) -> None:
     """result: models.pipeline.RunResult. Stages in rows of `per_row`, then the failing step, if any."""
-    st.html(memo_html(result, ("strip", per_row, projector), lambda: strip_html(result, per_row, projector)))
+    st.html(memo_html(result, ("strip", per_row), lambda: strip_html(result, per_row)))
     if result.problem:
         p = result.problem
-        st.error(f"**Step {p.index + 1} ({p.step['name']}) cannot run here.** {p.message} "
-                 f"The stages before it are shown above.", icon=":material/block:")
+        st.error(plain(f"Step {p.index + 1} ({p.step['name']}) cannot run here. {p.message} "
+                       "The stages before it are shown above."), icon=":material/block:")

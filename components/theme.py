@@ -1,11 +1,13 @@
-"""Look and feel shared by every page: colour-blind-safe colormaps, projector CSS, figure styling.
+"""Look and feel shared by every page: colour-blind-safe colormaps, figure text size, figure styling.
 
 Projector mode is the one cross-page setting. `app/main.py` owns its toggle (key `PROJECTOR_KEY`);
-everything else reads it once through `projector()` instead of passing a flag down.
+everything else reads it through `projector()` instead of passing a flag down.
+
+Importing this module costs no numpy or plotly (Home imports it): the lookup tables are built on first use.
 """
 
-import numpy as np
-import plotly.graph_objects as go
+from functools import cache
+
 import streamlit as st
 
 PROJECTOR_KEY = "projector"  # bool in st.session_state, mirrored in the URL as ?projector=1
@@ -14,6 +16,7 @@ PROJECTOR_KEY = "projector"  # bool in st.session_state, mirrored in the URL as 
 def projector() -> bool:
     """True while this session is in projector mode."""
     return bool(st.session_state.get(PROJECTOR_KEY, False))
+
 
 # Colour-blind-safe colormaps (ColorBrewer RdBu and viridis), low value first.
 # DIVERGING is for signed values and must be used with a zero-centred range: blue < 0 < red.
@@ -39,50 +42,77 @@ DIVERGING_SCALE = plotly_scale(DIVERGING)
 SEQUENTIAL_SCALE = plotly_scale(SEQUENTIAL)
 
 
-def _lut(colors: list[str]) -> np.ndarray:
-    """(256, 3) uint8 lookup table interpolated between the colour stops."""
+def _lut(colors: list[str]):
+    """(256, 3) uint8 numpy lookup table interpolated between the colour stops."""
+    import numpy as np
+
     stops = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in colors], dtype=np.float64)
     xs = np.linspace(0, 1, len(colors))
     grid = np.linspace(0, 1, 256)
     return np.stack([np.interp(grid, xs, stops[:, ch]) for ch in range(3)], axis=1).round().astype(np.uint8)
 
 
-DIVERGING_LUT = _lut(DIVERGING)
-SEQUENTIAL_LUT = _lut(SEQUENTIAL)
+@cache
+def _luts() -> dict:
+    lut = {"DIVERGING_LUT": _lut(DIVERGING), "SEQUENTIAL_LUT": _lut(SEQUENTIAL)}
+    for table in lut.values():
+        table.flags.writeable = False
+    return lut
 
 
-def colorize(values: np.ndarray, lut: np.ndarray, vmin: float, vmax: float) -> np.ndarray:
-    """Map an (H, W) float array to an (H, W, 3) uint8 image through a lookup table."""
+def __getattr__(name: str):
+    """DIVERGING_LUT and SEQUENTIAL_LUT, (256, 3) uint8, built on first use."""
+    if name in ("DIVERGING_LUT", "SEQUENTIAL_LUT"):
+        return _luts()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def colorize(values, lut, vmin: float, vmax: float):
+    """Map an (H, W) float array to an (H, W, 3) uint8 image through a (256, 3) lookup table."""
+    import numpy as np
+
     span = vmax - vmin if vmax > vmin else 1.0
     idx = np.clip((np.nan_to_num(values) - vmin) / span * 255.0, 0, 255).astype(np.uint8)
     return lut[idx]
 
 
-FONT_NORMAL = 14
-FONT_PROJECTOR = 22  # >= 1.4x, to match the page text
+# The one figure text size, in CSS px (plotly fonts, SVG and HTML figures). Projector figures are read from
+# the back row at 1024 px wide, so they never go under 18 px; normal mode never under 12 px.
+FIGURE_TEXT_PX = 14
+FIGURE_TEXT_PX_PROJECTOR = 22  # about 1.4x, like the page text (html font-size 22.4 px)
+FONT_NORMAL, FONT_PROJECTOR = FIGURE_TEXT_PX, FIGURE_TEXT_PX_PROJECTOR
 
 
-def font_size(projector: bool) -> int:
-    return FONT_PROJECTOR if projector else FONT_NORMAL
+def _on(flag: bool | None) -> bool:
+    return projector() if flag is None else flag
 
 
-def line_width(projector: bool) -> float:
-    return 4.0 if projector else 2.0
+def font_size(projector: bool | None = None) -> int:
+    """Figure text size in CSS px (default: this session's projector mode)."""
+    return FIGURE_TEXT_PX_PROJECTOR if _on(projector) else FIGURE_TEXT_PX
 
 
-def style_figure(fig: go.Figure, projector: bool) -> go.Figure:
-    """Apply ConvLab's chart style: legible fonts, thick lines in projector mode."""
-    size = font_size(projector)
+def line_width(projector: bool | None = None) -> float:
+    return 4.0 if _on(projector) else 2.0
+
+
+def marker_size(projector: bool | None = None) -> int:
+    return 12 if _on(projector) else 7
+
+
+def style_figure(fig, projector: bool | None = None):
+    """Apply ConvLab's chart style to a plotly Figure: legible fonts, thick lines in projector mode."""
+    on = _on(projector)
+    size = font_size(on)
     fig.update_layout(
-        font=dict(size=size, color="#000000" if projector else "#111111"),
+        font=dict(size=size, color="#000000" if on else "#111111"),
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",
         margin=dict(l=10, r=10, t=40 if fig.layout.title.text else 10, b=10),
         hoverlabel=dict(font_size=size),
     )
-    width = line_width(projector)
-    fig.update_traces(line_width=width, selector=dict(type="scatter"))
-    fig.update_traces(marker_size=12 if projector else 7, selector=dict(mode="markers"))
-    fig.update_traces(marker_size=12 if projector else 7, selector=dict(mode="lines+markers"))
+    fig.update_traces(line_width=line_width(on), selector=dict(type="scatter"))
+    fig.update_traces(marker_size=marker_size(on), selector=dict(mode="markers"))
+    fig.update_traces(marker_size=marker_size(on), selector=dict(mode="lines+markers"))
     fig.update_annotations(font_size=size)
     return fig

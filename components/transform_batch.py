@@ -5,6 +5,8 @@ import numpy as np
 import streamlit as st
 from PIL import Image, ImageDraw, ImageFont
 
+from components.theme import projector
+
 MAX_TILES = 64
 
 
@@ -26,15 +28,16 @@ def diagram(source: str, item_shape: str, n: int, batch: int, iters: int, batch_
             f'<div class="tf-flow">{cells}</div>')
 
 
-def batch_grid(views: list[np.ndarray], labels: list[str], projector: bool, per_row: int = 8) -> np.ndarray:
+def batch_grid(views: list[np.ndarray], labels: list[str], per_row: int = 8) -> np.ndarray:
     """Tile (H, W, 3) uint8 images with their label under each; at most MAX_TILES."""
     views, labels = views[:MAX_TILES], labels[:MAX_TILES]
-    side = 96 if projector else 72
-    text_h = 30 if projector else 20
+    big = projector()
+    side = 96 if big else 72
+    text_h = 30 if big else 20
     rows = (len(views) + per_row - 1) // per_row
     canvas = Image.new("RGB", (per_row * (side + 6), rows * (side + text_h + 6)), "white")
     draw = ImageDraw.Draw(canvas)
-    font = ImageFont.load_default(size=24 if projector else 15)
+    font = ImageFont.load_default(size=24 if big else 15)
     for k, (view, label) in enumerate(zip(views, labels, strict=True)):
         img = Image.fromarray(view)
         scale = side / max(img.size)

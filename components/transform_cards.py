@@ -11,6 +11,8 @@ from html import escape
 import numpy as np
 from PIL import Image
 
+from components.theme import projector
+
 _CSS = """<style>
 .tfv-grid{display:grid;gap:1rem;margin:.25rem 0 1rem}
 .tfv-card{border:1px solid rgba(49,51,63,.2);border-radius:.5rem;padding:1rem;min-width:0;line-height:1.5;
@@ -81,9 +83,9 @@ def img_tag(view: np.ndarray, side: int, alt: str) -> str:
     return _img(buf.getvalue(), "jpeg", thumb.shape[:2], alt)
 
 
-def grid(cards: list[str], per_row: int, projector: bool, key: str) -> str:
+def grid(cards: list[str], per_row: int, key: str) -> str:
     """The cards' HTML in rows of per_row (a CSS grid: columns of equal width, like st.columns)."""
-    css = _CSS + (_PROJECTOR_CSS if projector else "")
+    css = _CSS + (_PROJECTOR_CSS if projector() else "")
     body = "".join(f'<div class="tfv-card">{c}</div>' for c in cards)
     return (f'{css}<div class="tfv-grid" data-testid="{key}" '
             f'style="grid-template-columns:repeat({per_row},minmax(0,1fr))">{body}</div>')
@@ -95,7 +97,7 @@ _MEMO: OrderedDict = OrderedDict()  # (id(result), *how) -> (result, html); hold
 def memo_html(result, how: tuple, build: Callable[[], str], size: int = 16) -> str:
     """build() once per (result object, how): results come from st.cache_resource, so the same pipeline,
     image and seed give the same object, whose pictures need not be encoded again."""
-    key = (id(result), *how)
+    key = (id(result), projector(), *how)
     hit = _MEMO.get(key)
     if hit is not None and hit[0] is result:
         _MEMO.move_to_end(key)

@@ -5,6 +5,7 @@ import inspect
 
 import streamlit as st
 
+from components.theme import projector
 from models.custom_transform import RandomSaltAndPepper
 from models.pipeline_io import export_code, to_json
 
@@ -25,7 +26,7 @@ def image_line(name: str, is_sample: bool, notes: list[str]) -> str:
     return f'image = Image.open("{name}").convert("RGB")  # your upload{comment}'
 
 
-def render_export(steps: list[dict], seed: int, line: str, import_key: str, on_import, projector: bool) -> None:
+def render_export(steps: list[dict], seed: int, line: str, import_key: str, on_import) -> None:
     code = export_code(steps, seed, line)
     st.markdown("**Python code** — runs the same pipeline with the same seed and gives exactly the final "
                 "stage shown on this page (same torch and torchvision versions).")
@@ -35,7 +36,7 @@ def render_export(steps: list[dict], seed: int, line: str, import_key: str, on_i
     c2.download_button("Download pipeline.json", to_json(steps, seed), file_name="pipeline.json",
                        mime="application/json", icon=":material/data_object:", key="tf_dl_json",
                        on_click="ignore")
-    st.code(code, language="python", line_numbers=not projector, wrap_lines=True)
+    st.code(code, language="python", line_numbers=not projector(), wrap_lines=True)
     st.file_uploader("Load a pipeline.json (replaces the current steps)", type=["json"], key=import_key,
                      on_change=on_import, help="A file downloaded from this page. Nothing in it is executed.")
     st.markdown("**Share:** the address bar always holds the current pipeline and seed (`?tf=...`); "

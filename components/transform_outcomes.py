@@ -3,6 +3,7 @@ One HTML element for the whole grid (components.transform_cards)."""
 
 import streamlit as st
 
+from components.theme import projector
 from components.transform_cards import grid, img_tag, memo_html, text
 
 SIDE, SIDE_PROJECTOR = 192, 288
@@ -18,8 +19,8 @@ def outcome_card(o, side: int) -> str:
     return head + img_tag(o.view, side, f"outcome for seed {o.seed}") + f'<div class="tfv-cap">{caption}</div>'
 
 
-def render_outcomes(outcomes, per_row: int, projector: bool) -> None:
+def render_outcomes(outcomes, per_row: int) -> None:
     """outcomes: list of models.pipeline.Outcome."""
-    side = SIDE_PROJECTOR if projector else SIDE
-    st.html(memo_html(outcomes, ("grid", per_row, projector),
-                      lambda: grid([outcome_card(o, side) for o in outcomes], per_row, projector, "tf-outcomes")))
+    side = SIDE_PROJECTOR if projector() else SIDE
+    st.html(memo_html(outcomes, ("grid", per_row),
+                      lambda: grid([outcome_card(o, side) for o in outcomes], per_row, "tf-outcomes")))

@@ -12,6 +12,7 @@ import torch.nn.functional as F
 
 from models.geometry import output_size
 from models.kernels import KernelError
+from models.resource_policy import Cost, check
 
 PADDINGS = ("valid", "zeros", "reflect", "replicate", "circular")
 PADDING_LABELS = {"valid": "valid (no padding)", "zeros": "same, zeros", "reflect": "same, reflect",
@@ -67,6 +68,23 @@ def check_fits(h: int, w: int, k: int, settings: ConvSettings) -> None:
                               f"Use zeros or replicate padding, or a smaller kernel.")
 
 
+def convolution_cost(h: int, w: int, channels: int, k: int, settings: ConvSettings) -> Cost:
+    """Estimate of convolve() on an (h,w,channels) image: the padded input twice (pad, channels_last copy),
+    the output four times (torch, numpy copy, display values, picture) in float32; 2 flops per tap."""
+    p = settings.pad(k)
+    ho, wo = output_shape(h, w, k, settings)
+    ho, wo = max(ho, 0), max(wo, 0)
+    nbytes = 4 * channels * (2 * (h + 2 * p) * (w + 2 * p) + 4 * ho * wo)
+    return Cost(nbytes, 2.0 * channels * ho * wo * k * k,
+                f"Convolving this {h}×{w}×{channels} image with a {k}×{k} kernel")
+
+
+def check_convolution(h: int, w: int, channels: int, k: int, settings: ConvSettings, repeats: int = 1) -> Cost:
+    """Raise models.resource_policy.ResourceLimitError before a convolution too big for the shared server."""
+    one = convolution_cost(h, w, channels, k, settings)
+    return check(Cost(one.bytes * repeats, one.flops * repeats, one.what))
+
+
 def convolve(image: np.ndarray, kernel: np.ndarray, settings: ConvSettings) -> np.ndarray:
     """(H,W) or (H,W,C) float32 -> (Ho,Wo) or (Ho,Wo,C) float32, computed with torch.nn.functional.conv2d."""
     h, w = image.shape[:2]
@@ -117,7 +135,7 @@ def inspect_pixel(plane: np.ndarray, kernel: np.ndarray, settings: ConvSettings,
     k = kernel.shape[0]
     ho, wo = output_shape(*plane.shape, k, settings)
     if not (0 <= row < ho and 0 <= col < wo):
-        raise KernelError(f"Output pixel ({row}, {col}) is outside the {ho}x{wo} output.")
+        raise KernelError(f"Output pixel (row {row + 1}, column {col + 1}) is outside the {ho}x{wo} output.")
     s, d, p = settings.stride, settings.dilation, settings.pad(k)
     span = d * (k - 1) + 1
     h, w = plane.shape

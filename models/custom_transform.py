@@ -25,13 +25,15 @@ class RandomSaltAndPepper(v2.Transform):
             raise ValueError(f"p must be between 0 and 1, got {p}")
         self.amount = amount
         self.p = p
+        self.generator = None  # a torch.Generator to draw from; None: torch's global generator
 
     def make_params(self, flat_inputs):
         """Draw the random choices: apply or not, which pixels are hit, and salt or pepper for each."""
         height, width = v2.query_size(flat_inputs)
-        apply = bool(torch.rand(1) < self.p)
-        hit = torch.rand(height, width) < self.amount
-        salt = torch.rand(height, width) < 0.5
+        g = self.generator
+        apply = bool(torch.rand(1, generator=g) < self.p)
+        hit = torch.rand(height, width, generator=g) < self.amount
+        salt = torch.rand(height, width, generator=g) < 0.5
         return dict(apply=apply, hit=hit, salt=salt)
 
     def transform(self, inpt, params):

@@ -89,3 +89,9 @@ def value_ranges(maps: dict[str, np.ndarray], mode: str) -> dict[str, np.ndarray
         hi = np.where(hi > 1e-12, hi, 1.0)
         out[name] = np.stack([-hi if signed[name] else np.zeros_like(hi), hi], axis=1)
     return out
+
+
+def logits_of(model: nn.Module, x: torch.Tensor) -> np.ndarray:
+    """The 10 logits (float32 numpy) of one input x (1, 1, 28, 28)."""
+    with torch.inference_mode():
+        return model(x)[0].detach().float().numpy()

@@ -10,7 +10,7 @@ import torch
 from PIL import Image
 from torch.utils.data import DataLoader, Dataset
 
-from models.pipeline import RNG_LOCK, seed_cpu
+from models.seeded_transforms import seeded_generator, use_generator
 from models.torch_threads import one_torch_thread
 
 
@@ -39,10 +39,9 @@ class PipelineDataset(Dataset):
 
     def __getitem__(self, index: int):
         image = Image.fromarray(self.images[index])  # mode "L" for digits, "RGB" for photos
-        with RNG_LOCK:
-            seed_cpu(self.seed * 1_000_003 + self.epoch * 10_007 + index)
-            x = self.transform(image)
-        return x, self.labels[index]
+        generator = seeded_generator(self.seed * 1_000_003 + self.epoch * 10_007 + index)
+        use_generator(self.transform, generator)  # this sample's random draws, from its own generator
+        return self.transform(image), self.labels[index]
 
 
 def iterations_per_epoch(n_samples: int, batch_size: int, drop_last: bool) -> int:

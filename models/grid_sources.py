@@ -86,29 +86,69 @@ def make_grid(source: str, h: int, w: int, seed: int = 0, gray: np.ndarray | Non
     raise GridError(f"Unknown grid source {source!r}.")
 
 
-def parse_grid(cells: list[list]) -> np.ndarray:
-    """Turn typed cells (rows of strings or numbers) into an (H, W) float grid.
+MAX_CELL_CHARS = 24  # longer text is refused, not cut: no number a student types needs more
+MAX_ABS = 1_000_000.0  # the same bound as models.pooling.MAX_ABS: every cell stays readable and sums exact
 
-    Accepts '3', ' -2.5 ', '1e3' and a decimal comma ('2,5'). Raises GridError naming the first
-    cell that is empty or not a number. Range checks (NaN, huge values) belong to models.pooling.
+
+def _cell_text(cell) -> str:
+    """A cell's text for a message: at most MAX_CELL_CHARS characters, control characters removed (shown as plain text)."""
+    try:
+        text = "".join(ch for ch in str(cell).strip() if ch.isprintable())
+    except ValueError:  # an integer too long to print
+        return "a number with thousands of digits"
+    return text[:MAX_CELL_CHARS] + ("…" if len(text) > MAX_CELL_CHARS else "")
+
+
+def parse_grid(cells: list[list]) -> np.ndarray:
+    """Turn typed cells (rows of strings or numbers) into an (H, W) float grid, validated as data.
+
+    Accepts '3', ' -2.5 ', '1e3' and a decimal comma ('2,5'). Raises GridError naming the first cell that is
+    empty, not a number, not finite, outside ±MAX_ABS or longer than MAX_CELL_CHARS, and for a grid outside
+    MIN_SIDE..MAX_SIDE per side or with rows of different lengths.
     """
-    if not cells or not cells[0]:
+    if not isinstance(cells, list | tuple) or not cells or not isinstance(cells[0], list | tuple) or not cells[0]:
         raise GridError("The grid is empty; it needs at least one row and one column.")
     width = len(cells[0])
+    _check_size(len(cells), width)
     out = np.zeros((len(cells), width))
     for r, row in enumerate(cells):
-        if len(row) != width:
-            raise GridError(f"Row {r + 1} has {len(row)} cells but row 1 has {width}; every row needs the same length.")
+        if not isinstance(row, list | tuple) or len(row) != width:
+            raise GridError(f"Row {r + 1} has {len(row) if isinstance(row, list | tuple) else 0} cells but row 1 has "
+                            f"{width}; every row needs the same length.")
         for c, cell in enumerate(row):
-            if cell is None or (isinstance(cell, float) and math.isnan(cell)) or str(cell).strip() == "":
-                raise GridError(f"Cell (row {r + 1}, column {c + 1}) is empty; type a number into it.")
-            if isinstance(cell, int | float | np.integer | np.floating) and not isinstance(cell, bool):
-                out[r, c] = float(cell)
-                continue
-            text = str(cell).strip().replace(",", ".").replace("−", "-")
-            try:
-                out[r, c] = float(text)
-            except ValueError:
-                raise GridError(f"Cell (row {r + 1}, column {c + 1}) holds “{str(cell).strip()[:20]}”, which is not a "
-                                "number. Type digits such as 3, -2 or 0.5.") from None
+            out[r, c] = _cell_value(cell, r, c)
     return out
+
+
+def _cell_value(cell, r: int, c: int) -> float:
+    where = f"Cell (row {r + 1}, column {c + 1})"
+    if cell is None or (isinstance(cell, float) and math.isnan(cell)) or (isinstance(cell, str) and not cell.strip()):
+        raise GridError(f"{where} is empty; type a number into it.")
+    if isinstance(cell, bool) or not isinstance(cell, str | int | float | np.integer | np.floating):
+        raise _not_a_number(where, cell)
+    if isinstance(cell, str):
+        text = cell.strip().replace(",", ".").replace("−", "-")
+        if len(text) > MAX_CELL_CHARS:
+            raise GridError(f"{where} holds {len(text)} characters; a number needs at most {MAX_CELL_CHARS}.")
+        if not text.isascii() or "_" in text:  # float() would take '１２' or '1_0'; a student means neither
+            raise _not_a_number(where, cell)
+        try:
+            value = float(text)
+        except ValueError:
+            raise _not_a_number(where, cell) from None
+    else:
+        try:
+            value = float(cell)
+        except OverflowError:
+            value = math.inf
+    if not math.isfinite(value):
+        raise GridError(f"{where} holds “{_cell_text(cell)}”, which is not a finite number. Type an ordinary number "
+                        "such as 3, -2 or 0.5.")
+    if abs(value) > MAX_ABS:
+        raise GridError(f"{where} is {value:.3g}; keep values between −{MAX_ABS:,.0f} and {MAX_ABS:,.0f} so every "
+                        "cell stays readable and sums stay exact.")
+    return value
+
+
+def _not_a_number(where: str, cell) -> GridError:
+    return GridError(f"{where} holds “{_cell_text(cell)}”, which is not a number. Type digits such as 3, -2 or 0.5.")

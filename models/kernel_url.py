@@ -11,9 +11,10 @@ import numpy as np
 from models.convolution import DILATIONS, PADDINGS, STRIDES
 from models.kernels import MAX_ABS, PRESETS, SIZES
 
-VIEWS = ("clipped", "absolute", "stretch", "diverging")
+VIEWS = ("auto", "clipped", "absolute", "stretch", "diverging")  # auto: models.kernels.suggested_view
 ALL_PRESETS = (*PRESETS, *(f"learned conv1 #{i}" for i in range(10)), "custom")
 COLOURS = ("gray", "rgb")
+MAX_PARAM_CHARS = 2000  # an 11x11 kernel of 6-digit numbers needs about 1200
 
 
 @dataclass(frozen=True)
@@ -33,10 +34,10 @@ class KernelState:
     stride: int = 1
     dilation: int = 1
     flip: bool = False
-    view: str = "diverging"
+    view: str = "auto"
     magnitude: bool = False
-    row: int = 0
-    col: int = 0
+    row: int = 1  # inspected output pixel, 1-based like everything shown to students
+    col: int = 1
     channel: int = 0
 
 
@@ -44,7 +45,7 @@ _NAMES = {f.name: f.name for f in fields(KernelState)}
 _NAMES.update(kernel="k", normalise="norm", padding="pad", dilation="dil", magnitude="mag", channel="ch")
 _CHOICES = {"colour": COLOURS, "preset": ALL_PRESETS, "padding": PADDINGS, "view": VIEWS}
 _INTS = {"size": SIZES, "stride": STRIDES, "dilation": DILATIONS, "length": range(1, 12), "channel": range(3),
-         "seed": range(0, 10**6), "row": range(0, 4096), "col": range(0, 4096)}
+         "seed": range(0, 10**6), "row": range(1, 4097), "col": range(1, 4097)}
 _FLOATS = {"sigma": (0.1, 10.0), "angle": (-180.0, 180.0), "bias": (-MAX_ABS, MAX_ABS)}
 
 
@@ -114,6 +115,10 @@ def decode(params: dict, image_names=("cat",)) -> tuple[KernelState, list[str]]:
             continue
         raw = params[short]
         raw = raw[-1] if isinstance(raw, list) else str(raw)
+        if len(raw) > MAX_PARAM_CHARS:
+            notices.append(f"URL parameter {short} is {len(raw)} characters long (at most {MAX_PARAM_CHARS}) and was "
+                           f"ignored; using the default {getattr(state, name)!r}.")
+            continue
         try:
             changes[name] = _parse(name, raw.strip(), image_names)
         except (ValueError, TypeError, OverflowError) as exc:

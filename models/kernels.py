@@ -10,6 +10,7 @@ import numpy as np
 
 SIZES = (1, 3, 5, 7, 9, 11)
 MAX_ABS = 1000.0  # larger entries are refused: they overflow float32 outputs and teach nothing
+MAX_TEXT_CHARS = 4000  # typed/pasted kernel text: 121 numbers of up to ~30 characters
 
 
 class KernelError(ValueError):
@@ -219,9 +220,9 @@ def validate(kernel: np.ndarray) -> np.ndarray:
     huge = np.abs(k) > MAX_ABS
     if huge.any():
         r, c = np.argwhere(huge)[0]
-        raise KernelError(f"Cell (row {r + 1}, column {c + 1}) is {k[r, c]:g}, far too large: pixel values are "
-                          f"0..1, so products that big overflow 32-bit floats and the image turns into infinities. "
-                          f"Keep entries between −{MAX_ABS:g} and {MAX_ABS:g}.")
+        raise KernelError(f"Cell (row {r + 1}, column {c + 1}) is {exact(k[r, c])}, outside the allowed range "
+                          f"−{MAX_ABS:g} … {MAX_ABS:g}: pixel values are 0..1, so products that big overflow "
+                          f"32-bit floats and the image turns into infinities.")
     if not k.any():
         raise AllZeroKernel("Every kernel entry is 0, so every product (pixel × weight) is 0 and every output "
                             "pixel equals just the bias. With bias 0 the whole output is 0, which shows as black "
@@ -229,9 +230,20 @@ def validate(kernel: np.ndarray) -> np.ndarray:
     return k
 
 
+def exact(value: float) -> str:
+    """A number as typed, never rounded into the limit it broke: −1000.0001 stays −1000.0001."""
+    text = repr(float(value))
+    return ("−" + text[1:] if text.startswith("-") else text).removesuffix(".0")
+
+
 def check_bias(bias: float) -> float:
+    try:
+        bias = float(bias)
+    except (TypeError, ValueError):
+        raise KernelError(f"The bias must be a number between −{MAX_ABS:g} and {MAX_ABS:g}.") from None
     if not math.isfinite(bias) or abs(bias) > MAX_ABS:
-        raise KernelError(f"The bias must be an ordinary number between −{MAX_ABS:g} and {MAX_ABS:g}; got {bias}.")
+        raise KernelError(f"The bias is {exact(bias)}, outside the allowed range −{MAX_ABS:g} … {MAX_ABS:g}; "
+                          "it must be an ordinary number in that range.")
     return float(bias)
 
 
@@ -246,6 +258,9 @@ def normalise(kernel: np.ndarray) -> np.ndarray:
 
 def parse_text(text: str) -> np.ndarray:
     """Parse rows of numbers (rows on lines or split by ';', numbers by spaces or commas) into a (k,k) array."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise KernelError(f"The kernel text is {len(text)} characters long; an 11×11 kernel needs far fewer, "
+                          f"so at most {MAX_TEXT_CHARS} are read.")
     rows = [r for r in text.replace(";", "\n").splitlines() if r.strip()]
     try:
         grid = [[float(x) for x in r.replace(",", " ").split()] for r in rows]
@@ -260,3 +275,27 @@ def parse_text(text: str) -> np.ndarray:
 
 def format_text(kernel: np.ndarray) -> str:
     return "\n".join(" ".join(f"{v:.6g}" for v in row) for row in np.asarray(kernel))
+
+
+def suggested_view(kernel: np.ndarray) -> tuple[str, str]:
+    """(display mode from models.convolution.display_values, one-line reason) suited to a (k,k) kernel.
+
+    Smoothing kernels (all weights >= 0) keep pixel values in 0..1, so grey shows them like a photo;
+    derivative kernels (weights summing to ~0) give signed outputs around 0, so a diverging scale shows them.
+    """
+    k = np.asarray(kernel, dtype=np.float64)
+    total, scale = float(k.sum()), float(np.abs(k).sum()) or 1.0
+    if (k >= 0).all():
+        if total <= 1.0 + 1e-6:
+            return "clipped", (f"All weights are ≥ 0 and sum to {total:.3g} (a smoothing kernel): outputs stay in "
+                               "0..1, so they are shown in grey like the input.")
+        return "stretch", (f"All weights are ≥ 0 but sum to {total:.3g}: outputs go above 1, so grey is stretched "
+                           "from the smallest to the largest output.")
+    if abs(total) <= 1e-6 * scale:
+        return "diverging", ("The weights sum to 0 (a derivative kernel): flat areas give 0 and edges give positive "
+                             "or negative values, so the output is shown signed: blue < 0 < red, white = 0.")
+    if abs(total - 1.0) <= 0.05:
+        return "clipped", ("Mixed signs summing to 1 (like sharpen): flat areas keep their brightness, so grey "
+                           "0..1 shows the output like a photo; values beyond 0..1 are clipped.")
+    return "stretch", (f"Mixed signs summing to {total:.3g}: the output range is not 0..1, so grey is stretched "
+                       "from the smallest to the largest output.")

@@ -42,10 +42,10 @@ def gamma(x, g=1.0):
     return back(v.clamp(0, 1) ** g)
 
 
-def add_noise(x, sigma=0.1):
-    """Add Gaussian noise N(0, sigma^2) from torch's global generator, then clip to 0..1."""
+def add_noise(x, sigma=0.1, generator=None):
+    """Add Gaussian noise N(0, sigma^2) drawn from `generator` (torch's global one if None), clip to 0..1."""
     v, back = _as_float(x)
-    return back((v + sigma * torch.randn(v.shape)).clamp(0, 1))
+    return back((v + sigma * torch.randn(v.shape, generator=generator)).clamp(0, 1))
 
 
 MENU = {"invert": invert, "threshold": threshold, "gamma": gamma, "add noise": add_noise}

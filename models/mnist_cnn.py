@@ -18,6 +18,10 @@ MODELS_DIR = ROOT / "assets" / "models"
 DEFAULT_WEIGHTS = MODELS_DIR / "mnist_cnn.pt"
 DEFAULT_CARD = MODELS_DIR / "mnist_cnn.json"
 
+MODEL_CHOICES: dict[str, str] = {"pen": "MNIST + pen handwriting", "mnist": "MNIST only (as in the course)"}
+DEFAULT_CHOICE = "pen"
+MODEL_FILES: dict[str, str] = {"pen": "mnist_pen", "mnist": "mnist_only"}  # stem of <stem>.pt / <stem>.json
+
 RETRAIN_HINT = "Retrain it with `python -m models.train` (about 15 minutes on a laptop CPU)."
 
 LAYER_SHAPES: dict[str, tuple[int, ...]] = OrderedDict([
@@ -125,4 +129,28 @@ def load_pretrained(path: Path | str | None = None) -> MnistCNN:
     except (RuntimeError, TypeError, ValueError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise WeightsError(f"The weights file {path} does not fit MnistCNN ({first}). {RETRAIN_HINT}") from exc
+    bad = [k for k, v in model.state_dict().items() if not torch.isfinite(v).all()]
+    if bad:
+        raise WeightsError(f"The weights file {path} holds NaN or infinite numbers (in {', '.join(bad)}), "
+                           f"so its answers would be meaningless. {RETRAIN_HINT}")
     return model.eval()
+
+
+def _named_path(name: str, suffix: str) -> Path:
+    if name not in MODEL_CHOICES:
+        raise ValueError(f"unknown digit model {name!r}; choose one of {', '.join(MODEL_CHOICES)}")
+    path = MODELS_DIR / f"{MODEL_FILES[name]}{suffix}"
+    return path if path.is_file() else MODELS_DIR / f"mnist_cnn{suffix}"
+
+
+def load_named(name: str) -> MnistCNN:
+    """The shipped model called `name` (a MODEL_CHOICES key), in eval mode. Bad weights -> WeightsError."""
+    return load_pretrained(_named_path(name, ".pt"))
+
+
+def model_card(name: str) -> dict:
+    """The model card (assets/models/<file>.json) of a MODEL_CHOICES name; {} when there is none."""
+    import json
+
+    path = _named_path(name, ".json")
+    return json.loads(path.read_text()) if path.is_file() else {}

@@ -23,3 +23,31 @@ def salt_and_pepper(image: np.ndarray, amount: float, seed: int = 0) -> np.ndarr
     out[hit & salt] = 1.0
     out[hit & ~salt] = 0.0
     return out
+
+
+def centre_crop(image: np.ndarray, side: int) -> np.ndarray:
+    """The central side x side part (or less, for a smaller image) of an (H, W) or (H, W, C) image."""
+    h, w = image.shape[:2]
+    top, left = max(0, (h - side) // 2), max(0, (w - side) // 2)
+    return image[top:top + side, left:left + side]
+
+
+def denoise_comparison(clean: np.ndarray, kind: str, amount: float, size: int, nonlinear: str) -> dict:
+    """Noise added to `clean` ((H, W) or (H, W, C) in [0, 1]), then a linear and a non-linear filter, and the
+    Sobel edge magnitude (halved, so a full step edge gives about 1) of each. Every array keeps clean's shape.
+
+    kind: "salt and pepper" or "gaussian"; size: odd filter size; nonlinear: "median", "min" or "max".
+    Returns {"clean", "noisy", "linear", "nonlinear", "edges": {same four keys}}.
+    """
+    from models.convolution import ConvSettings, convolve, gradient_magnitude, rank_filter
+    from models.kernels import PresetParams, gaussian, make_preset
+
+    noisy = salt_and_pepper(clean, amount) if kind == "salt and pepper" else gaussian_noise(clean, amount)
+    noisy = noisy.astype(np.float32)
+    reflect = ConvSettings("reflect")
+    images = {"clean": clean, "noisy": noisy, "linear": convolve(noisy, gaussian(size, size / 4), reflect),
+              "nonlinear": rank_filter(noisy, size, nonlinear)}
+    sobel_x, sobel_y = (make_preset(name, PresetParams())[0] for name in ("sobel x", "sobel y"))
+    images["edges"] = {name: gradient_magnitude(convolve(img, sobel_x, reflect), convolve(img, sobel_y, reflect)) / 2
+                       for name, img in images.items()}
+    return images

@@ -1,15 +1,17 @@
 """A transform pipeline as plain data, built into a v2.Compose and run stage by stage.
 
 A pipeline is a list of steps, each a dict {"id": "s3", "name": "RandomRotation", "enabled": True,
-"params": {...}} whose name is a key of models.transform_specs.CATALOGUE. Running it seeds torch's global
-generator once with `seed` and then calls the enabled steps in order, which is exactly what
-`torch.manual_seed(seed); v2.Compose(steps)(image)` does, so the exported code reproduces every stage.
+"params": {...}} whose name is a key of models.transform_specs.CATALOGUE. A run draws every random choice
+from one torch.Generator of its own, seeded with `seed` (models.seeded_transforms), and calls the enabled
+steps in order: exactly what `torch.manual_seed(seed); v2.Compose(steps)(image)` gives, so the exported code
+reproduces every stage, while runs of different sessions never share (or wait for) a generator.
+Before it runs, a pipeline is priced (models.pipeline_cost) and refused if it would pass the per-interaction
+budget; a CPU-time budget also stops it between steps.
 
 Each random step's `make_params` (torchvision v2 splits a transform into make_params, which draws the
 random choices, and transform, which applies them) is wrapped to record what it actually drew.
 """
 
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,20 +20,14 @@ import torch
 from PIL import Image
 from torchvision.transforms import v2
 
+from models.pipeline_cost import VIEW_SIDE, judge
+from models.resource_policy import CpuBudget, ResourceLimitError
 from models.sampled_params import describe
+from models.seeded_transforms import seeded_generator, use_generator
 from models.stage_checks import check_step
 from models.stage_view import StageInfo, display_array, stage_info
 from models.torch_threads import one_torch_thread
 from models.transform_specs import SpecError, spec
-
-RNG_LOCK = threading.Lock()  # torch's global generator is shared by every session's thread
-
-
-def seed_cpu(seed: int) -> None:
-    """What torch.manual_seed(seed) does to the CPU generator, the one these pipelines draw from, without
-    its lazy seeding of absent CUDA/XPU devices, which records a stack trace on every call (about 1 ms)."""
-    torch.default_generator.manual_seed(int(seed))
-
 
 PRESETS: dict[str, list[tuple[str, dict]]] = {
     "MNIST training augmentation": [
@@ -104,6 +100,7 @@ class Problem:
     index: int  # position in the step list
     step: dict
     message: str
+    over_budget: bool = False  # refused or stopped by the per-interaction budget, not impossible here
 
 
 @dataclass
@@ -137,39 +134,65 @@ def _recorded(transform) -> dict:
 _BLANK = np.zeros((1, 1, 3), np.uint8)
 
 
-def run_stages(steps: list[dict], image: Image.Image, seed: int, keep_views: bool = True) -> RunResult:
-    """Seed once, run the enabled steps one by one, and describe every stage; stop at the first problem.
+def input_shape(image: Image.Image) -> tuple[int, int, int]:
+    """(C, H, W) of the pipeline's input image."""
+    return len(image.getbands()), image.height, image.width
+
+
+def _view(x, norm) -> tuple[np.ndarray, str]:
+    """display_array, kept at most VIEW_SIDE long (the page shows thumbnails; a run keeps every stage)."""
+    view, note = display_array(x, norm)
+    if max(view.shape[:2]) > VIEW_SIDE:
+        small = Image.fromarray(view)
+        small.thumbnail((VIEW_SIDE, VIEW_SIDE), Image.Resampling.BILINEAR)
+        view = np.asarray(small)
+    return view, note
+
+
+def run_stages(steps: list[dict], image: Image.Image, seed: int, keep_views: bool = True,
+               budget: CpuBudget | None = None) -> RunResult:
+    """Price the run, then run the enabled steps one by one from one generator seeded with `seed`, and
+    describe every stage; stop at the first problem (a step that cannot run, or the budget spent).
 
     keep_views=False (the random grid) skips the per-stage views and statistics (info is None).
+    budget: the interaction's CPU-time budget (a fresh one of MAX_CPU_SECONDS if None).
     """
     one_torch_thread()
     stages = [Stage(None, stage_info(image) if keep_views else None,
-                    *(display_array(image, None) if keep_views else (_BLANK, "")), output=image)]
+                    *(_view(image, None) if keep_views else (_BLANK, "")), output=image)]
+    verdict = judge(steps, input_shape(image))
+    if not verdict.ok:
+        return RunResult(stages, Problem(verdict.index, steps[verdict.index], verdict.message, True))
+    budget = budget or CpuBudget()
+    generator = seeded_generator(seed)
     norm = None  # (mean, std) of the last Normalize, to de-normalise later stages for viewing
     x = image
-    with RNG_LOCK:
-        seed_cpu(seed)
-        for index, step in enumerate(steps):
-            if not step["enabled"]:
-                continue
-            error, warnings = check_step(step, x)
-            if error:
-                return RunResult(stages, Problem(index, step, error), norm)
-            transform = build(step)
-            box = _recorded(transform)
-            try:
-                x = transform(x)
-            except Exception as exc:  # noqa: BLE001 - any torchvision failure becomes a message at its step
-                return RunResult(stages, Problem(index, step, f"This step failed: {exc}"), norm)
-            if step["name"] == "Normalize":
-                norm = (step["params"]["mean"], step["params"]["std"])
-            elif not (isinstance(x, torch.Tensor) and x.dtype.is_floating_point):
-                norm = None
-            applied = "params" in box or not spec(step["name"]).random or step["name"].startswith("Lambda")
-            sampled = describe(step["name"], box.get("params"), applied, _wh(x)) if spec(step["name"]).random else ""
-            view, note = display_array(x, norm) if keep_views else (_BLANK, "")
-            info = stage_info(x) if keep_views else None
-            stages.append(Stage(step, info, view, note, sampled, applied, warnings, x, box.get("params")))
+    for index, step in enumerate(steps):
+        if not step["enabled"]:
+            continue
+        try:
+            budget.tick("This pipeline")
+        except ResourceLimitError as exc:
+            return RunResult(stages, Problem(index, step, str(exc), True), norm)
+        error, warnings = check_step(step, x)
+        if error:
+            return RunResult(stages, Problem(index, step, error), norm)
+        transform = build(step)
+        use_generator(transform, generator)
+        box = _recorded(transform)
+        try:
+            x = transform(x)
+        except Exception as exc:  # noqa: BLE001 - any torchvision failure becomes a message at its step
+            return RunResult(stages, Problem(index, step, f"This step failed: {exc}"), norm)
+        if step["name"] == "Normalize":
+            norm = (step["params"]["mean"], step["params"]["std"])
+        elif not (isinstance(x, torch.Tensor) and x.dtype.is_floating_point):
+            norm = None
+        applied = "params" in box or not spec(step["name"]).random or step["name"].startswith("Lambda")
+        sampled = describe(step["name"], box.get("params"), applied, _wh(x)) if spec(step["name"]).random else ""
+        view, note = _view(x, norm) if keep_views else (_BLANK, "")
+        info = stage_info(x) if keep_views else None
+        stages.append(Stage(step, info, view, note, sampled, applied, warnings, x, box.get("params")))
     return RunResult(stages, None, norm)
 
 
@@ -182,10 +205,18 @@ class Outcome:
 
 
 def sample_outcomes(steps: list[dict], image: Image.Image, seed: int, n: int) -> list[Outcome]:
-    """n runs of the whole pipeline with seeds seed, seed+1, ..., each with the parameters it drew."""
+    """n runs of the whole pipeline with seeds seed, seed+1, ..., each with the parameters it drew.
+
+    Raises ResourceLimitError (plain words) when the n runs would pass, or do pass, the interaction's budget."""
+    verdict = judge(steps, input_shape(image), runs=n, what=f"This grid of {n} outcomes")
+    if not verdict.ok:
+        raise ResourceLimitError(verdict.message)
+    budget = CpuBudget()
     outcomes = []
     for k in range(n):
-        result = run_stages(steps, image, seed + k, keep_views=False)
+        result = run_stages(steps, image, seed + k, keep_views=False, budget=budget)
+        if result.problem and result.problem.over_budget:
+            raise ResourceLimitError(result.problem.message)
         last = result.stages[-1]
         view = None if result.problem else display_array(last.output, result.norm)[0]
         drawn = [(s.step["name"], s.sampled) for s in result.stages[1:] if s.sampled]

@@ -70,6 +70,12 @@ class UnitField:
         return self.rows[1] - self.rows[0] < self.full or self.cols[1] - self.cols[0] < self.full
 
 
+def field_origin(info: FieldRow) -> int:
+    """First input pixel (unclipped, may be negative) seen by unit 0 of a layer; unit i's field starts
+    i * jump later and is rf pixels long, so a picture can outline any unit's field from these three numbers."""
+    return math.floor(info.start - (info.rf - 1) / 2 + 1e-9)
+
+
 def unit_field(table: list[FieldRow], layer: int, row: int, col: int, n: int) -> UnitField:
     """Input region seen by unit (row, col) in table[layer] (0 = the input itself)."""
     info = table[layer]
@@ -78,4 +84,4 @@ def unit_field(table: list[FieldRow], layer: int, row: int, col: int, n: int) ->
     return UnitField(field_span(info, row, n), field_span(info, col, n), info.rf)
 
 
-__all__ = ["DIGIT_CNN", "StackError", "UnitField", "parse_stack", "receptive_fields", "unit_field"]
+__all__ = ["DIGIT_CNN", "StackError", "UnitField", "field_origin", "parse_stack", "receptive_fields", "unit_field"]

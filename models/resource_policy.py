@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 MAX_EXTRA_BYTES = 500 * 2**20  # per interaction
 MAX_CPU_SECONDS = 5.0  # per interaction
+MAX_TRAINING_SECONDS = 900.0  # per training run: it runs in its own process but holds one of few training slots
 MAX_DECOMPRESSED_BYTES = 64 * 2**10  # a share link or pipeline file, after decompression
 ASSUMED_FLOPS_PER_SECOND = 2e9  # one core of this class of laptop, float32 conv, conservative
 
@@ -40,15 +41,16 @@ def mib(n_bytes: float) -> str:
     return f"{n_bytes / 2**20:,.0f} MB"
 
 
-def check(cost: Cost, max_bytes: int = MAX_EXTRA_BYTES, max_seconds: float = MAX_CPU_SECONDS) -> Cost:
+def check(cost: Cost, max_bytes: int = MAX_EXTRA_BYTES, max_seconds: float = MAX_CPU_SECONDS,
+          per: str = "per interaction") -> Cost:
     """Return `cost` if it fits the budget, else raise ResourceLimitError naming `cost.what`."""
     if cost.bytes > max_bytes:
         raise ResourceLimitError(
-            f"{cost.what} would need about {mib(cost.bytes)} of memory; the limit per interaction on this "
+            f"{cost.what} would need about {mib(cost.bytes)} of memory; the limit {per} on this "
             f"shared server is {mib(max_bytes)}. Make it smaller (fewer channels, a smaller input or batch).")
     if cost.seconds > max_seconds:
         raise ResourceLimitError(
-            f"{cost.what} would take about {cost.seconds:,.0f} s of computing; the limit per interaction on "
+            f"{cost.what} would take about {cost.seconds:,.0f} s of computing; the limit {per} on "
             f"this shared server is {max_seconds:g} s. Make it smaller.")
     return cost
 

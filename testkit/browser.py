@@ -31,9 +31,26 @@ ARTIFACTS = ROOT / "artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 
 
-def shot(page, name: str) -> Path:
-    """Save a full-page screenshot for a human to look at."""
+# Streamlit scrolls inside its main area, not the document: a "full page" screenshot would stop at the
+# window's bottom edge. Height of everything that scrolls there:
+_CONTENT_HEIGHT_JS = """() => Math.max(document.documentElement.scrollHeight,
+  ...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stAppViewContainer]')]
+     .map((e) => e.scrollHeight + e.getBoundingClientRect().top))"""
+
+
+def shot(page, name: str, max_height: int = 8000) -> Path:
+    """Save a screenshot of the whole page (the window made as tall as the content, then put back)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    size = page.viewport_size
+    height = min(max_height, int(page.evaluate(_CONTENT_HEIGHT_JS)))
+    if size and height > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": height})
+        page.wait_for_timeout(300)
+        try:
+            page.screenshot(path=str(path), full_page=True)
+        finally:
+            page.set_viewport_size(size)
+    else:
+        page.screenshot(path=str(path), full_page=True)
     return path

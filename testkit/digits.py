@@ -18,7 +18,7 @@ STATE_JS = f"""() => {{ const deep = {DEEP};
   const pred = document.querySelector('[data-testid=digit-prediction]');
   const grids = deep('.bd-fig').map((g) => [g.dataset.layer, g.dataset.version]);
   return {{ seq: canvas ? canvas.dataset.seq : null, label: pred ? pred.dataset.label : null,
-           version: pred ? pred.dataset.version : null, grids }}; }}"""
+           kind: pred ? pred.dataset.kind : null, version: pred ? pred.dataset.version : null, grids }}; }}"""
 
 # True once the prediction AND every feature-map grid show the canvas's latest drawing.
 SETTLED_JS = f"""(layers) => {{ const s = ({STATE_JS})();
@@ -46,6 +46,18 @@ def draw(page, strokes, steps: int = 6, pause_ms: int = 0) -> None:
             if pause_ms:
                 page.wait_for_timeout(pause_ms)
         page.mouse.up()
+
+
+def draw_canvas_pixels(page, strokes, size: float = 280, steps: int = 1) -> None:
+    """Strokes in canvas pixels of a `size` px canvas (as models.unipen.gallery() stores them), drawn with the mouse."""
+    draw(page, [[(x / size, y / size) for x, y in line] for line in strokes], steps=steps)
+
+
+def choose_model(page, label: str) -> None:
+    """Click the model selector's button called `label` and wait for the page to answer with that model."""
+    page.locator('[data-testid="stButtonGroup"] button', has_text=label).first.click()
+    page.wait_for_timeout(50)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30_000)
 
 
 def state(page) -> dict:

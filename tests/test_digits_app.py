@@ -6,22 +6,35 @@ import re
 import numpy as np
 import pytest
 import torch
-from PIL import Image, ImageDraw
 
-from app import state
+from app import session
+from app.pages.digits import cache, state
+from models.confidence import judge
 from models.digit_gallery import load_test_sample
-from models.mnist_cnn import MnistCNN, load_pretrained
+from models.mnist_cnn import MODEL_CHOICES, MnistCNN, WeightsError, load_named
 from models.preprocess import prepare_digit
+from testkit.digits import render_strokes
 from tests.conftest import app_at
+
+PAGE = "pages/digits/page.py"
+
+
+def prediction_block(at) -> dict[str, str] | None:
+    """data-* attributes of the prediction block (label "" = the draw-a-digit prompt)."""
+    for el in at.get("html"):
+        if 'data-testid="digit-prediction"' in el.proto.body:
+            tag = re.search(r'<div[^>]*data-testid="digit-prediction"[^>]*>', el.proto.body).group(0)
+            return dict(re.findall(r'data-(\w+)="([^"]*)"', tag))
+    return None
 
 
 def shown_label(at) -> str | None:
-    """data-label of the prediction block ("" = the draw-a-digit prompt)."""
-    for el in at.get("html"):
-        m = re.search(r'data-testid="digit-prediction" data-label="(\d?)"', el.proto.body)
-        if m:
-            return m.group(1)
-    return None
+    block = prediction_block(at)
+    return None if block is None else block["label"]
+
+
+def page_html(at) -> str:
+    return " ".join(el.proto.body for el in at.get("html"))
 
 
 def boards(at) -> dict[str, dict]:
@@ -34,38 +47,42 @@ def boards(at) -> dict[str, dict]:
 
 
 def captions(at) -> str:
-    """Every caption, board title and board caption on the page."""
+    """Every caption, markdown, board title and board caption on the page."""
     tiles = [t for data in boards(at).values() for row in data["rows"] for t in row]
-    return " | ".join([c.value for c in at.caption] + [t["title"] for t in tiles] + [t["caption"] for t in tiles])
+    return " | ".join([c.value for c in at.caption] + [m.value for m in at.markdown]
+                      + [t["title"] for t in tiles] + [t["caption"] for t in tiles])
 
 
-def strokes(points: list[list[tuple[float, float]]], width: int = 20, size: int = 280) -> np.ndarray:
-    """Black strokes on a white canvas, like the browser canvas sends."""
-    img = Image.new("L", (size, size), 255)
-    draw = ImageDraw.Draw(img)
-    for line in points:
-        pts = [(x * size, y * size) for x, y in line]
-        draw.line(pts, fill=0, width=width, joint="curve")
-        for x, y in pts:
-            draw.ellipse([x - width / 2, y - width / 2, x + width / 2, y + width / 2], fill=0)
-    return np.asarray(img)
-
-
-ONE = strokes([[(0.5, 0.15), (0.5, 0.85)]])
-SEVEN = strokes([[(0.25, 0.2), (0.75, 0.2), (0.45, 0.85)]])
+ONE = render_strokes([[(0.5, 0.15), (0.5, 0.85)]])
+SEVEN = render_strokes([[(0.25, 0.2), (0.75, 0.2), (0.45, 0.85)]])
+X_MARK = render_strokes([[(0.15, 0.15), (0.85, 0.85)], [(0.85, 0.15), (0.15, 0.85)]])
+ALL_INK = np.zeros((280, 280), np.uint8)
+MOSTLY_INK = render_strokes([[(0.3, 0.3), (0.7, 0.7)]], width=200)
 
 
 def mnist_on_canvas(image: np.ndarray) -> np.ndarray:
     """A 28x28 MNIST digit blown up to the 280x280 canvas, black ink on white."""
+    from PIL import Image
+
     big = Image.fromarray(image).resize((200, 200), Image.BILINEAR)
     canvas = Image.new("L", (280, 280), 0)
     canvas.paste(big, (40, 40))
     return 255 - np.asarray(canvas)
 
 
+def offline(name: str, pixels: np.ndarray):
+    """(argmax, verdict kind) of a shipped model for a drawing, computed without the page."""
+    prepared = prepare_digit(pixels)
+    with torch.no_grad():
+        logits = load_named(name)(prepared.tensor)[0].numpy()
+    from models.mnist_cnn import model_card
+
+    return int(logits.argmax()), judge(logits, prepared, model_card(name)).kind
+
+
 @pytest.fixture(scope="module")
 def digits_at():
-    return app_at("views/digits.py")
+    return app_at(PAGE)
 
 
 def draw(at, pixels):
@@ -83,27 +100,56 @@ def test_blank_canvas_prompts_to_draw(digits_at):
     assert draw(at, np.full((280, 280), 255, np.uint8)) == ""
 
 
-@pytest.mark.parametrize("name,pixels,label", [("one", ONE, "1"), ("seven", SEVEN, "7")])
-def test_drawn_digits_are_recognised(digits_at, name, pixels, label):
-    assert draw(digits_at, pixels) == label
+def test_the_pen_model_is_the_default_and_both_models_are_offered(digits_at):
+    control = digits_at.button_group(key=state.DIGITS_MODEL)
+    assert control.value == "pen"
+    assert len(control.options) == 2
+    assert [c.value for c in digits_at.caption if "UNIPEN" in c.value] or "UNIPEN" in captions(digits_at)
+
+
+@pytest.mark.parametrize("name", list(MODEL_CHOICES))
+@pytest.mark.parametrize("drawing", ["one", "seven", "x", "all ink", "mostly ink"])
+def test_answer_and_verdict_equal_the_offline_model(digits_at, name, drawing):
+    pixels = {"one": ONE, "seven": SEVEN, "x": X_MARK, "all ink": ALL_INK, "mostly ink": MOSTLY_INK}[drawing]
+    at = digits_at
+    at.button_group(key=state.DIGITS_MODEL).set_value(name).run()
+    label = draw(at, pixels)
+    if drawing in ("all ink", "mostly ink"):  # no forced pick at all: the page says why in words
+        assert label == "" and "pick one of ten digits" in page_html(at)
+        return
+    expected, kind = offline(name, pixels)
+    assert label == str(expected)
+    assert prediction_block(at)["kind"] == kind
+    if kind == "not_a_digit":  # honest words, not "8, 94 % sure"
+        assert "% sure ·" not in page_html(at).split('data-testid="digit-prediction"')[1].split("</div></div>")[0]
+    at.button_group(key=state.DIGITS_MODEL).set_value("pen").run()
+
+
+def test_comparison_shows_both_models_answers(digits_at):
+    draw(digits_at, SEVEN)
+    html = page_html(digits_at)
+    table = html[html.index('data-testid="digit-comparison"'):]
+    for name, label in MODEL_CHOICES.items():
+        answer, kind = offline(name, SEVEN)
+        row = table[table.index(label):].split("</tr>")[0]
+        assert f">{'?' if kind == 'not_a_digit' else answer}<" in row
+    assert "domain shift" in captions(digits_at)
 
 
 def test_mnist_digits_drawn_on_the_canvas_match_the_model(digits_at):
     sample = load_test_sample()
-    model = load_pretrained()
     for i in (0, 1, 2, 3, 4, 7):
         pixels = mnist_on_canvas(sample.images[i])
-        with torch.no_grad():
-            expected = int(model(prepare_digit(pixels).tensor).argmax())
+        expected, _ = offline("pen", pixels)
         assert draw(digits_at, pixels) == str(expected)
         assert expected == int(sample.labels[i])
 
 
 @pytest.mark.parametrize("pixels", [
-    strokes([[(0.5, 0.5)]], width=3),  # a tiny dot
-    np.zeros((280, 280), np.uint8),  # a scribble over the whole canvas
+    render_strokes([[(0.5, 0.5)]], width=3),  # a tiny dot
+    ALL_INK,
     np.random.default_rng(0).integers(0, 256, (280, 280), dtype=np.uint8),
-    strokes([[(0.9, 0.1), (1.4, 0.6)]]),  # a stroke that leaves the canvas
+    render_strokes([[(0.9, 0.1), (1.4, 0.6)]]),  # a stroke that leaves the canvas
 ])
 def test_odd_drawings_never_crash(digits_at, pixels):
     assert draw(digits_at, pixels) in {"", *map(str, range(10))}
@@ -111,8 +157,7 @@ def test_odd_drawings_never_crash(digits_at, pixels):
 
 def test_unreadable_input_gives_a_warning_not_a_traceback(digits_at):
     at = digits_at
-    bad = np.full((280, 280), np.nan)
-    draw(at, bad)
+    draw(at, np.full((280, 280), np.nan))
     assert any("could not be read" in w.value for w in at.warning)
     draw(at, np.zeros((0, 5)))
     assert any("could not be read" in w.value for w in at.warning)
@@ -120,7 +165,7 @@ def test_unreadable_input_gives_a_warning_not_a_traceback(digits_at):
     at.run()
 
 
-def test_every_control_runs(digits_at):
+def test_every_control_runs_and_numbering_is_one_based(digits_at):
     at = digits_at
     draw(at, SEVEN)
     at.slider(key=state.DIGITS_STROKE).set_value(30).run()
@@ -136,70 +181,119 @@ def test_every_control_runs(digits_at):
         assert f"({method})" in captions(at)
     for layer, count in (("pool1", 10), ("conv2", 20), ("pool2", 20), ("conv1", 10)):
         at.selectbox(key=state.DIGITS_ZOOM_LAYER).set_value(layer).run()
-        at.number_input(key=state.DIGITS_ZOOM_INDEX).set_value(count - 1).run()
+        assert at.number_input(key=state.DIGITS_ZOOM_INDEX).min == 1
+        assert at.number_input(key=state.DIGITS_ZOOM_INDEX).max == count
+        at.number_input(key=state.DIGITS_ZOOM_INDEX).set_value(count).run()
         assert not at.exception, at.exception
-        assert f"{layer} map {count - 1}" in captions(at)
+        assert f"{layer} map {count} " in captions(at)
     assert shown_label(at) == "7"
 
 
-def test_test_set_and_misclassified_gallery(digits_at):
+SETTINGS = {state.DIGITS_STROKE: ("slider", 31), state.DIGITS_SCALE: ("button_group", "global"),
+            state.DIGITS_RELU: ("toggle", False), state.DIGITS_ZOOM_LAYER: ("selectbox", "conv2"),
+            state.DIGITS_ZOOM_INDEX: ("number_input", 17), state.DIGITS_WHY: ("toggle", True),
+            state.DIGITS_WHY_METHOD: ("button_group", "gradient")}
+
+
+def _widget(at, kind, key):
+    return getattr(at, kind)(key=key)
+
+
+def test_settings_survive_test_set_and_model_switches():
+    at = app_at(PAGE)
+    draw(at, SEVEN)
+    for key, (kind, value) in SETTINGS.items():
+        _widget(at, kind, key).set_value(value).run()
+    path = [(state.DIGITS_SOURCE, "Test set"), (state.DIGITS_MODEL, "mnist"), (state.DIGITS_SOURCE, "Draw"),
+            (state.DIGITS_MODEL, "pen")]
+    for key, value in path:
+        at.button_group(key=key).set_value(value).run()
+        assert not at.exception, at.exception
+        draw(at, SEVEN)
+        for skey, (kind, expected) in SETTINGS.items():
+            if skey == state.DIGITS_STROKE and at.session_state[state.DIGITS_SOURCE] != "Draw":
+                assert at.session_state[skey] == expected
+                continue
+            assert _widget(at, kind, skey).value == expected, f"{skey} lost after {key} -> {value}"
+
+
+def test_test_set_is_numbered_from_one_and_the_misclassified_gallery_works(digits_at):
     at = digits_at
     sample = load_test_sample()
     at.button_group(key=state.DIGITS_SOURCE).set_value("Test set").run()
     assert not at.exception, at.exception
-    at.number_input(key=state.DIGITS_PICK).set_value(3).run()
-    assert any(f"True label: <b>{sample.labels[3]}</b>" in el.proto.body for el in at.get("html"))
+    picker = at.number_input(key=state.DIGITS_PICK)
+    assert (picker.min, picker.max) == (1, len(sample.labels))
+    picker.set_value(4).run()
+    assert f"True label: <b>{sample.labels[3]}</b>" in page_html(at)
+    assert "Test digit #4" in captions(at)
     at.button_group(key=state.DIGITS_GALLERY).set_value("Misclassified").run()
     assert not at.exception, at.exception
-    box = at.selectbox(key=f"{state.DIGITS_PICK}_wrong")
-    first = box.value
-    assert "✗ wrong" in "".join(el.proto.body for el in at.get("html"))
+    first = at.selectbox(key=state.DIGITS_PICK_WRONG).value
+    assert "✗ wrong" in page_html(at)
     assert shown_label(at) != str(sample.labels[first])
     at.button_group(key=state.DIGITS_SOURCE).set_value("Draw").run()
     assert draw(at, ONE) == "1"
 
 
-def test_session_trained_model_is_used_and_can_be_switched_back():
-    at = app_at("views/digits.py")
-    torch.manual_seed(0)
+def _always_five() -> MnistCNN:
     odd = MnistCNN().eval()
     with torch.no_grad():
         for p in odd.parameters():
             p.zero_()
-        odd.fc2.bias[5] = 10.0  # always answers 5
-    at.session_state[state.TRAINED_MODEL] = odd
-    at.session_state[state.TRAINED_MODEL_INFO] = {"epochs": 1}
+        odd.fc2.bias[5] = 10.0
+    return odd
+
+
+def test_session_trained_model_is_a_third_choice_selected_once():
+    at = app_at(PAGE)
+    at.session_state[session.TRAINED_MODEL] = _always_five()
+    at.session_state[session.TRAINED_MODEL_INFO] = {"epochs": 1}
     assert draw(at, ONE) == "5"
-    assert any("you trained" in i.value for i in at.info)
-    at.button(key="digits_to_shipped").click().run()
+    control = at.button_group(key=state.DIGITS_MODEL)
+    assert control.value == state.TRAINED and len(control.options) == 3
+    assert any("the model you trained" in i.value and "epochs" in i.value for i in at.info)
+    control.set_value("pen").run()
     assert shown_label(at) == "1"
-    assert not at.info
-    at.button(key="digits_to_trained").click().run()
-    assert shown_label(at) == "5"
+    draw(at, ONE)  # the student's choice holds on the next run
+    assert at.button_group(key=state.DIGITS_MODEL).value == "pen" and not at.info
 
 
-def test_projector_mode_renders(digits_at):
-    at = app_at("views/digits.py", query={"projector": "1"})
+def test_projector_mode_renders():
+    at = app_at(PAGE, query={"projector": "1"})
     assert draw(at, SEVEN) == "7"
 
 
-def test_missing_weights_give_a_clear_error(monkeypatch, tmp_path):
-    from app import cache
+@pytest.mark.parametrize("problem", ["missing", "nan"])
+def test_unloadable_weights_give_a_clear_message_and_keep_the_settings(monkeypatch, problem):
+    """Weights the loader refuses (missing file, NaN values): a message, no traceback, every setting drawn."""
     from models import mnist_cnn
 
-    monkeypatch.setattr(mnist_cnn, "DEFAULT_WEIGHTS", tmp_path / "mnist_cnn.pt")
+    def refuse(name):
+        raise WeightsError("The weights contain NaN values." if problem == "nan" else "The weights file is missing.")
+
+    monkeypatch.setattr(mnist_cnn, "load_named", refuse)
     cache.digit_model.clear()
     try:
-        at = app_at("views/digits.py")
+        at = app_at(PAGE)
+        at.session_state[state.DIGITS_DRAWING] = SEVEN
+        at.run()
         assert not at.exception, at.exception
-        assert any("could not be loaded" in e.value and "missing" in e.value for e in at.error)
+        assert any("could not be loaded" in e.value for e in at.error)
+        assert "nan %" not in page_html(at).lower() and shown_label(at) == ""
+        for key, (kind, _) in SETTINGS.items():
+            if key not in (state.DIGITS_WHY, state.DIGITS_WHY_METHOD):
+                _widget(at, kind, key)  # drawn (raises KeyError otherwise)
+        at.button_group(key=state.DIGITS_SOURCE).set_value("Test set").run()
+        assert not at.exception, at.exception
     finally:
         monkeypatch.undo()
         cache.digit_model.clear()
 
 
-def test_a_trained_model_of_another_shape_falls_back_to_the_shipped_one():
-    at = app_at("views/digits.py")
-    at.session_state[state.TRAINED_MODEL] = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 10))
+def test_a_trained_model_of_another_shape_is_not_offered():
+    at = app_at(PAGE)
+    at.session_state[session.TRAINED_MODEL] = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 10))
     assert draw(at, ONE) == "1"
-    assert any("shipped model is used" in w.value for w in at.warning)
+    assert any("not the digit CNN's shape" in w.value for w in at.warning)
+    assert len(at.button_group(key=state.DIGITS_MODEL).options) == 2

@@ -21,10 +21,19 @@ def test_non_numbers_become_nan(text):
 
 def test_edits_apply_on_top_of_the_base_and_bad_keys_are_ignored():
     base = np.arange(9, dtype=float).reshape(3, 3)
-    kernel, kept = apply_edits(base, {"0,0": "7", "2,1": "x", "5,5": "1", "a,b": "1", "1,1": 3.0})
+    kernel, kept, too_long = apply_edits(base, {"0,0": "7", "2,1": "x", "5,5": "1", "a,b": "1", "1,1": 3.0})
     expected = base.copy()
     expected[0, 0] = 7
     expected[2, 1] = np.nan
     np.testing.assert_array_equal(kernel, expected)
     assert kept == {"0,0": "7", "2,1": "x"}
     assert base[0, 0] == 0  # the base is not changed in place
+    assert too_long == []
+
+
+def test_a_cell_over_40_characters_is_reported_not_silently_ignored():
+    base = np.zeros((3, 3))
+    kernel, kept, too_long = apply_edits(base, {"1,2": "1" * 41, "0,0": "0." + "5" * 38})
+    assert too_long == [(1, 2)]
+    assert np.isnan(kernel[1, 2]) and "1,2" not in kept
+    assert kernel[0, 0] == pytest.approx(5 / 9) and "0,0" in kept  # exactly 40 characters is still read

@@ -8,14 +8,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from app import state
+from app.pages.kernels import state
 from models.convolution import ConvSettings, convolve, inspect_pixel
 from models.images import load_sample, to_gray
 from models.kernel_url import ALL_PRESETS
 from models.kernels import PresetParams, make_preset
 from tests.conftest import app_at
 
-PAGE = "views/kernels.py"
+PAGE = "pages/kernels/page.py"
 
 
 def _page(query: dict | None = None):

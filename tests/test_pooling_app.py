@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from app import state
+from app.pages.pooling import state
 from tests.conftest import app_at
 
 NO_EDITS = {"edited_rows": {}, "added_rows": [], "deleted_rows": []}
@@ -14,7 +14,7 @@ NO_EDITS = {"edited_rows": {}, "added_rows": [], "deleted_rows": []}
 
 @pytest.fixture(scope="module")
 def at():
-    return app_at("views/pooling.py")
+    return app_at("pages/pooling/page.py")
 
 
 def _views(at) -> list[str]:
@@ -52,6 +52,11 @@ def _get(at, kind: str, key: str):
     except KeyError:
         at.run()
         return getattr(at, kind)(key=key)
+
+
+def _errors(at) -> list[str]:
+    """The error messages as the student reads them (user text is escaped so Markdown shows it literally)."""
+    return [re.sub(r"\\(.)", r"\1", e.value) for e in at.error]
 
 
 def _ok(at):
@@ -119,7 +124,7 @@ def test_every_pooling_type_and_its_options(at):
 
 def test_step_slider_and_play(at):
     _get(at, "button", f"{state.POOL_PRESET}_0").click().run()
-    _get(at, "slider", state.POOL_STEP).set_value(5).run()
+    _get(at, "slider", state.POOL_STEP).set_value(6).run()  # cells are numbered from 1, row by row
     assert "Output (row 2, column 2)" in _html(at, "pool-arith")
     _get(at, "select_slider", state.POOL_SPEED).set_value(8).run()
     _get(at, "button", state.POOL_PLAY).click().run()
@@ -132,7 +137,7 @@ def test_step_slider_and_play(at):
     assert 'data-frame="5" style="animation-delay:0.000s"' in block  # the loop starts at the chosen cell
     _get(at, "button", state.POOL_PLAY).click().run()
     assert at.session_state[state.POOL_PLAYING] is False
-    assert 5 <= at.session_state[state.POOL_STEP] < 16  # paused on the cell that was on screen
+    assert 6 <= at.session_state[state.POOL_STEP] <= 16  # paused on the cell that was on screen
     _get(at, "select_slider", state.POOL_SPEED).set_value(5).run()
 
 
@@ -159,20 +164,27 @@ def test_typed_grid_rejects_a_word(at):
     assert ">100<" in _svg(at, "pool-input") and ">100<" in _svg(at, "pool-output")
     at.session_state[key] = {**NO_EDITS, "edited_rows": {1: {"3": "abc"}}}
     at.run()
-    assert "(row 2, column 3) holds “abc”, which is not a number" in at.error[0].value
+    assert "(row 2, column 3) holds “abc”, which is not a number" in _errors(at)[0]
     at.session_state[key] = {**NO_EDITS, "edited_rows": {0: {"2": "1e30"}}}
     at.run()
-    assert "1e+30; keep values between" in at.error[0].value
+    assert "1e+30; keep values between" in _errors(at)[0]
     at.session_state[key] = {**NO_EDITS, "edited_rows": {0: {"2": "nan"}}}
     at.run()
-    assert "not a usable number" in at.error[0].value
+    assert "holds “nan”, which is not a finite number" in _errors(at)[0]
+    at.session_state[key] = {**NO_EDITS, "edited_rows": {0: {"2": "[Log in](http://x.co)"}}}
+    at.run()
+    assert "holds “[Log in](http://x.co)”, which is not a number" in _errors(at)[0]
+    assert "\\[Log in\\]\\(http" in at.error[0].value  # escaped: Markdown shows it as text, not as a link
     at.session_state[key] = {**NO_EDITS, "edited_rows": {0: {"2": "-3"}}}
     at.run()
     _ok(at)
     assert not at.error
     _get(at, "segmented_control", state.POOL_MODE).set_value("lp").run()
-    assert "negative values" in at.error[0].value
+    assert "negative values" in _errors(at)[0]
     _get(at, "segmented_control", state.POOL_MODE).set_value("max").run()
+    _show(at, "rf")
+    _show(at, "grid")  # the editor was not drawn in between: what was typed comes back
+    assert ">−3<" in _svg(at, "pool-input")
     _get(at, "selectbox", state.POOL_SOURCE).set_value("random").run()
 
 
@@ -183,11 +195,11 @@ def test_typed_grid_rejects_a_word(at):
      "spread to 7x7 by dilation) does not fit in a 4x4 input"),
 ])
 def test_bad_settings_explained_not_traceback(setting, message):
-    at = app_at("views/pooling.py")
+    at = app_at("pages/pooling/page.py")
     for key, value in setting.items():
         _get(at, "slider", key).set_value(value).run()
     _ok(at)
-    assert any(message in e.value for e in at.error), [e.value for e in at.error]
+    assert any(message in e for e in _errors(at)), _errors(at)
     assert _svg(at, "pool-input")  # the input is still shown
 
 
@@ -221,7 +233,7 @@ def test_real_image_controls(at):
     _get(at, "slider", state.POOL_IMG_KERNEL).set_value(4).run()
     _get(at, "radio", state.POOL_VARIANT).set_value("clean").run()
     _ok(at)
-    assert any("fewer levels" in e.value for e in at.error)
+    assert any("fewer levels" in e for e in _errors(at))
     _get(at, "slider", state.POOL_LEVELS).set_value(2).run()
     _get(at, "segmented_control", f"{state.POOL_IMG}_source").set_value("Upload").run()
     _ok(at)
@@ -234,15 +246,16 @@ def test_receptive_field_controls(at):
     text = _html(at, "pool-rf-text")
     assert "<b>10x10</b> region" in text and "pool2" in text
     _get(at, "selectbox", state.POOL_RF_LAYER).set_value("conv1").run()
-    _get(at, "number_input", state.POOL_RF_ROW).set_value(0).run()
-    _get(at, "number_input", state.POOL_RF_COL).set_value(25).run()
+    _get(at, "number_input", state.POOL_RF_ROW).set_value(1).run()
+    _get(at, "number_input", state.POOL_RF_COL).set_value(26).run()
     _ok(at)
-    assert "rows 0–2 and columns 25–27: a <b>3x3</b>" in _html(at, "pool-rf-text")
+    assert "Unit (row 1, column 26)" in _html(at, "pool-rf-text")
+    assert "rows 1–3 and columns 26–28: a <b>3x3</b>" in _html(at, "pool-rf-text")
     _get(at, "number_input", state.POOL_RF_N).set_value(32).run()
     _ok(at)
     at.session_state[state.POOL_RF_STACK] = {**NO_EDITS, "edited_rows": {1: {"p": 2}}}
     at.run()
-    assert "more than half" in at.error[0].value
+    assert "more than half" in _errors(at)[0]
     at.session_state[state.POOL_RF_STACK] = {**NO_EDITS, "added_rows": [{"kind": "conv", "k": 3, "s": 1, "p": 1}]}
     at.run()
     _ok(at)
@@ -250,7 +263,7 @@ def test_receptive_field_controls(at):
 
 
 def test_projector_mode_renders_everything():
-    at = app_at("views/pooling.py", query={"projector": "1"})
+    at = app_at("pages/pooling/page.py", query={"projector": "1"})
     _ok(at)
     assert 'font-size="22"' in _svg(at, "pool-input")
     assert "1.35rem" in _html(at, "pool-coverage-legend")
@@ -265,3 +278,47 @@ def test_play_frames_never_overlap(n):
 
     share = float(re.search(r"\{0%\{visibility:visible\}([0-9.]+)%", frame_css("f", n, 0.2)).group(1))
     assert share * n <= 100 and share > 100 / n - 1e-5
+
+
+def test_settings_survive_switching_parts_and_hidden_options():
+    """Every setting comes back unchanged after its widgets were not drawn for a while (another part of the
+    page, an option shown only for one pooling type, an upload)."""
+    at = app_at("pages/pooling/page.py")
+    grid = {("segmented_control", state.POOL_MODE): "lp", ("select_slider", state.POOL_P): 3.0,
+            ("slider", state.POOL_KERNEL): 3, ("slider", state.POOL_STRIDE): 1, ("checkbox", state.POOL_CEIL): True,
+            ("slider", state.POOL_SIZE): 7, ("select_slider", state.POOL_SPEED): 8}
+    for (kind, key), value in grid.items():
+        _get(at, kind, key).set_value(value).run()
+    _get(at, "segmented_control", state.POOL_MODE).set_value("mean").run()  # hides the power p
+    _get(at, "checkbox", state.POOL_COUNT_PAD).uncheck().run()
+    _get(at, "segmented_control", state.POOL_MODE).set_value("lp").run()  # hides count_include_pad
+    images = {("slider", state.POOL_LEVELS): 4, ("slider", state.POOL_IMG_KERNEL): 3,
+              ("radio", state.POOL_VARIANT): "gaussian", ("slider", state.POOL_NOISE): 0.3,
+              ("selectbox", f"{state.POOL_IMG}_sample"): "cat"}
+    _show(at, "images")
+    for (kind, key), value in images.items():
+        _get(at, kind, key).set_value(value).run()
+    _get(at, "segmented_control", f"{state.POOL_IMG}_source").set_value("Upload").run()
+    _get(at, "segmented_control", f"{state.POOL_IMG}_source").set_value("Sample").run()
+    _show(at, "rf")
+    _get(at, "selectbox", state.POOL_RF_LAYER).set_value("conv2").run()
+    _get(at, "number_input", state.POOL_RF_ROW).set_value(2).run()
+    at.session_state[state.POOL_RF_STACK] = {**NO_EDITS, "edited_rows": {0: {"p": 1}}}
+    at.run()
+    _show(at, "grid")
+    _show(at, "images")
+    _show(at, "grid")
+    _ok(at)
+    for (kind, key), value in grid.items():
+        assert _get(at, kind, key).value == value, key
+    _get(at, "segmented_control", state.POOL_MODE).set_value("mean").run()
+    assert _get(at, "checkbox", state.POOL_COUNT_PAD).value is False
+    _show(at, "images")
+    for (kind, key), value in images.items():
+        assert _get(at, kind, key).value == value, key
+    _show(at, "rf")
+    assert _get(at, "selectbox", state.POOL_RF_LAYER).value == "conv2"
+    assert _get(at, "number_input", state.POOL_RF_ROW).value == 2
+    assert at.dataframe[0].value.loc[0, "p"] == 1  # the edited padding of conv1 survived
+    assert "28x28" in str(at.dataframe[1].value)  # and is used: 28 + 2·1 − 3 + 1
+    assert not at.warning  # no "default value and Session State" warning from the image picker

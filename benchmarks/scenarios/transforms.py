@@ -80,9 +80,7 @@ def _grid_resample(page, i: int) -> float:
 
 
 def _batch_setup(page) -> None:
-    _choose(page, "tf_preset", "MNIST training augmentation")
-    page.locator(".st-key-tf_load_preset button").click()
-    wait_idle(page)
+    _choose(page, "tf_preset", "MNIST training augmentation")  # loads on selection
     page.get_by_role("tab", name="Dataset & DataLoader").click()
     page.locator(".st-key-tf_ds_n").wait_for()
     wait_idle(page)

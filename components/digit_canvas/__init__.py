@@ -1,7 +1,7 @@
 """A small drawing canvas (st.components.v2): mouse, touch and pen, stroke width, undo and clear.
 
 While a stroke is in progress the browser sends the drawing about every 110 ms (but never faster than
-the page can show it), and at once on pen-up, as a PNG data URL (280x280 by default, larger in projector mode). `digit_canvas` returns
+the page can show it), and at once on pen-up, as a PNG data URL (280x280, 420x420 in projector mode). `digit_canvas` returns
 the drawing as a uint8 (H, W) grey array (black ink on white) or None when the canvas is blank.
 Nothing leaves the machine: the PNG travels over Streamlit's own websocket.
 """
@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 from PIL import Image
+
+from components.theme import projector
 
 _HERE = Path(__file__).parent
 MAX_PAYLOAD = 2_000_000  # characters of data URL accepted from the browser
@@ -50,18 +52,21 @@ def decode_png(data_url: str) -> np.ndarray | None:
         return None
 
 
-def digit_canvas(key: str, stroke_width: int = 18, projector: bool = False,
-                 ack_selector: str | None = None, epoch: int = 0) -> Drawing:
+def digit_canvas(key: str, stroke_width: int = 18, ack_selector: str | None = None, epoch: int = 0,
+                 replay: dict | None = None) -> Drawing:
     """Mount the canvas; return the latest drawing sent by this browser session.
 
     ack_selector: CSS selector of an element whose data-version the page sets to the Drawing.seq
     it has finished showing; mid-stroke updates wait for it, so slow reruns are never starved.
     epoch: a new value wipes the browser's strokes (the browser may keep the old canvas when it comes back).
+    replay: {"id": str, "strokes": [[[x, y], ...], ...] in 280x280 canvas pixels, "width": pen px}; a new id
+    makes the canvas draw those strokes (animated, about half a second) and send them like a pen-up.
+    The canvas is shown at most 280 CSS px wide (420 in projector mode) and never wider than its column.
     """
-    size = SIZE_PROJECTOR if projector else SIZE_NORMAL
-    result = _component(key=key, data={"size": size, "stroke": int(stroke_width), "ack": ack_selector, "epoch": int(epoch)},
-                        default={"drawing": None}, on_drawing_change=lambda: None,
-                        width="content")
+    size = SIZE_PROJECTOR if projector() else SIZE_NORMAL
+    result = _component(key=key, data={"size": size, "stroke": int(stroke_width), "ack": ack_selector,
+                                       "epoch": int(epoch), "replay": replay},
+                        default={"drawing": None}, on_drawing_change=lambda: None, width="stretch")
     value = getattr(result, "drawing", None) or {}
     if not isinstance(value, dict):
         return Drawing(None, 0, 0)

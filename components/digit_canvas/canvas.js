@@ -4,6 +4,7 @@
 const THROTTLE_MS = 110;
 const MAX_WAIT_MS = 700;
 const RESEND_MS = 2000;
+const REPLAY_MS = 450;  // a replayed digit is drawn in about this time
 
 function setup(root, setStateValue) {
   const canvas = root.querySelector("canvas");
@@ -15,8 +16,9 @@ function setup(root, setStateValue) {
     ctx.lineWidth = s.w;
     ctx.beginPath();
     const p = s.pts;
+    if (!p.length) return;
     ctx.moveTo(p[0][0], p[0][1]);
-    if (p.length === 1) ctx.lineTo(p[0][0] + 0.01, p[0][1]);
+    if (p.every((q) => q[0] === p[0][0] && q[1] === p[0][1])) ctx.lineTo(p[0][0] + 0.01, p[0][1]);  // a dot
     for (let i = 1; i < p.length; i++) ctx.lineTo(p[i][0], p[i][1]);
     ctx.stroke();
   }
@@ -54,14 +56,14 @@ function setup(root, setStateValue) {
     return performance.now() - st.lastSent > MAX_WAIT_MS || caughtUp();
   }
   function point(ev) {
-    const r = canvas.getBoundingClientRect();
-    const sx = canvas.width / r.width, sy = canvas.height / r.height;
-    return [(ev.clientX - r.left) * sx, (ev.clientY - r.top) * sy];
+    const r = canvas.getBoundingClientRect();  // the drawing area is inside the border
+    const sx = canvas.width / (canvas.clientWidth || r.width), sy = canvas.height / (canvas.clientHeight || r.height);
+    return [(ev.clientX - r.left - canvas.clientLeft) * sx, (ev.clientY - r.top - canvas.clientTop) * sy];
   }
   function stopTimer() { if (st.timer) { clearInterval(st.timer); st.timer = null; } }
 
   canvas.addEventListener("pointerdown", (ev) => {
-    if (ev.button !== undefined && ev.button > 0) return;
+    if ((ev.button !== undefined && ev.button > 0) || st.replaying) return;
     ev.preventDefault();
     try { canvas.setPointerCapture(ev.pointerId); } catch (e) { /* synthetic pointers */ }
     st.current = { w: st.width * canvas.width / 280, pts: [point(ev)] };  // width as on a 280 px canvas
@@ -98,6 +100,28 @@ function setup(root, setStateValue) {
     st.current = null; stopTimer(); st.strokes = [];
     repaint(); emit();
   });
+  // Replay recorded strokes (280 px canvas coordinates) as if drawn quickly, then send like a pen-up.
+  st.replay = (strokes, width) => {
+    const k = canvas.width / 280;
+    const todo = strokes.map((pts) => pts.map(([x, y]) => [x * k, y * k]));
+    const total = todo.reduce((n, p) => n + p.length, 0);
+    const perFrame = Math.max(1, Math.ceil(total / (REPLAY_MS / 16)));
+    st.current = null; stopTimer(); st.strokes = []; clearTimeout(st.watchdog);
+    st.replaying = true;
+    let si = 0, pi = 0;
+    const frame = () => {
+      for (let n = 0; n < perFrame && si < todo.length; n++) {
+        if (pi === 0) st.strokes.push({ w: width * k, pts: [] });
+        st.strokes[st.strokes.length - 1].pts.push(todo[si][pi]);
+        if (++pi >= todo[si].length) { si += 1; pi = 0; }
+      }
+      repaint();
+      if (si < todo.length) requestAnimationFrame(frame);
+      else { st.replaying = false; emit(); }
+    };
+    repaint();
+    requestAnimationFrame(frame);
+  };
   st.repaint = repaint;
   st.stop = stopTimer;
   return st;
@@ -126,8 +150,14 @@ export default function (component) {
     canvas.width = size; canvas.height = size;
   }
   st.size = size;
-  canvas.style.width = size + "px";
-  canvas.style.height = size + "px";
+  // The canvas shows at most `size` CSS px and shrinks with its column (and to the window's height),
+  // so it never covers its neighbours; point() maps the shown size back to canvas pixels.
+  root.style.maxWidth = `min(${size}px, 100%, calc(100vh - 9rem))`;
   root.querySelectorAll("button").forEach((b) => { b.style.fontSize = size > 300 ? "1.3rem" : "1rem"; });
   st.repaint();
+  const replay = data && data.replay;
+  if (replay && replay.id && replay.id !== st.replayId && Array.isArray(replay.strokes)) {
+    st.replayId = replay.id;
+    st.replay(replay.strokes, Math.max(1, Math.min(80, Number(replay.width) || st.width)));
+  }
 }

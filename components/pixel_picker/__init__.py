@@ -39,6 +39,7 @@ class PickerView:
     width: int  # display width of each image (px)
     projector: bool
     t: int = 0  # time stamp of the click `row`, `col` came from (0: not from a click)
+    clip: bool = False  # cut the window outline at the input's border (a receptive field clipped by the image)
 
 
 def pixel_picker(key: str, view: PickerView) -> dict | None:

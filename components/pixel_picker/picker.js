@@ -9,12 +9,19 @@ function place(box, top, left, h, w, minPx) {
   box.style.width = `max(${minPx}px, ${100 * w}%)`;
 }
 
+function clip(start, size) {  // [start, start + size) cut to the picture [0, 1)
+  const lo = Math.max(0, start), hi = Math.min(1, start + size);
+  return [lo, Math.max(0, hi - lo)];
+}
+
 function draw(root, d, row, col) {
   root.dataset.row = String(row);
   root.dataset.col = String(col);
   const span = d.dil * (d.k - 1) + 1;
-  place(root.querySelector('[data-role="window"]'), (row * d.stride - d.pad) / d.in_h,
-        (col * d.stride - d.pad) / d.in_w, span / d.in_h, span / d.in_w, 8);
+  let [top, h] = [(row * d.stride - d.pad) / d.in_h, span / d.in_h];
+  let [left, w] = [(col * d.stride - d.pad) / d.in_w, span / d.in_w];
+  if (d.clip) [[top, h], [left, w]] = [clip(top, h), clip(left, w)];
+  place(root.querySelector('[data-role="window"]'), top, left, h, w, 8);
   place(root.querySelector('[data-role="pixel"]'), row / d.out_h, col / d.out_w, 1 / d.out_h, 1 / d.out_w, 10);
 }
 

@@ -1,34 +1,45 @@
-"""Draw-a-digit in headless chromium: real mouse strokes, live prediction, every grid, clear, isolation."""
+"""Draw-a-digit in headless chromium: real mouse strokes, live prediction, every grid, model switch, pen-written
+digits drawn and replayed, settings kept, projector layout, isolation."""
 
 import numpy as np
 import pytest
 import torch
 
 from models.digit_gallery import load_test_sample, misclassified, predict_all
-from models.mnist_cnn import load_pretrained
+from models.mnist_cnn import MODEL_CHOICES, load_named
 from models.preprocess import prepare_digit
-from testkit.browser import shot
+from models.unipen import gallery, render_strokes
+from testkit.browser import goto, no_exceptions, shot, wait_idle
 from testkit.digits import (
     LAYERS,
     canvas_box,
+    choose_model,
     click_tool,
     draw,
-    render_strokes,
+    draw_canvas_pixels,
     state,
     trace_strokes,
     wait_settled,
 )
-from testkit.browser import goto, no_exceptions, wait_idle
+from testkit.digits import render_strokes as render_fractions
+from testkit.layout import overlaps
 
 pytestmark = pytest.mark.e2e
 
 ONE = [[(0.5, 0.15), (0.5, 0.85)]]
 SEVEN = [[(0.25, 0.2), (0.75, 0.2), (0.45, 0.85)]]
 OUTSIDE = [[(0.6, 0.3), (1.6, 0.5), (1.9, 1.8)]]  # leaves the canvas mid-stroke
+PROMPT_JS = "() => document.querySelector('[data-testid=digit-prediction]').dataset.label === ''"
 
 
-def open_digits(page, live_server, query: str = ""):
-    page.set_viewport_size({"width": 1440, "height": 3300})
+def offline(name: str, image: np.ndarray) -> int:
+    """The shipped model's answer for a 280x280 canvas image, computed without the page."""
+    with torch.no_grad():
+        return int(load_named(name)(prepare_digit(image).tensor).argmax())
+
+
+def open_digits(page, live_server, query: str = "", size=(1440, 3300)):
+    page.set_viewport_size({"width": size[0], "height": size[1]})
     goto(page, live_server, "digits", query)
     canvas_box(page)
     assert state(page)["label"] == ""  # blank canvas: the prompt, not a prediction
@@ -48,31 +59,84 @@ def test_draw_synthetic_digit_then_clear(page, live_server, name, strokes, label
     assert settled["label"] == label
     layers = {layer for layer, _ in settled["grids"]}
     assert set(LAYERS) <= layers and {"kernels-10x1", "kernels-20x10"} <= layers
-    assert {"digits_strip", "digits_network_svg"} <= layers  # preprocessing strip and network diagram
+    assert "digits_strip" in layers  # the preprocessing strip
+    assert page.locator('[data-testid="network-diagram"]').get_attribute("data-answer") == label
     no_exceptions(page)
     click_tool(page, "clear")
-    page.wait_for_function("() => document.querySelector('[data-testid=digit-prediction]').dataset.label === ''")
+    page.wait_for_function(PROMPT_JS)
     assert page.get_by_text("Draw a digit", exact=False).first.is_visible()
     no_exceptions(page)
     assert app_errors(page) == []
 
 
+def _validation_digits(count: int = 15) -> list[dict]:
+    """`count` pen-written digits of the shipped gallery (UNIPEN validation writers), every class."""
+    items = gallery()
+    by_class = [[g for g in items if g["label"] == c] for c in range(10)]
+    return [by_class[k % 10][k // 10 * 7 % len(by_class[k % 10])] for k in range(count)]
+
+
+def test_unipen_strokes_drawn_with_the_mouse_get_the_offline_answer(page, live_server):
+    """Real pen strokes of writers no model was trained on, drawn with the mouse through the canvas at the
+    default pen width (20): the page answers what models.unipen.render_strokes -> prepare_digit -> model
+    answers for the same strokes."""
+    open_digits(page, live_server)
+    results = []
+    for item in _validation_digits(15):
+        expected = offline("pen", render_strokes(item["strokes"], 20))
+        click_tool(page, "clear")
+        page.wait_for_function(PROMPT_JS)
+        draw_canvas_pixels(page, item["strokes"])
+        results.append((item["label"], expected, wait_settled(page)["label"]))
+    mismatches = [r for r in results if str(r[1]) != r[2]]
+    assert not mismatches, f"(true label, offline, page): {mismatches}"
+    no_exceptions(page)
+
+
+def test_replay_a_gallery_digit_with_one_click(page, live_server):
+    open_digits(page, live_server)
+    nines = [g for g in gallery() if g["label"] == 9]
+    thumbs = page.locator('.bd-fig[data-layer="pen-gallery"] img')
+    box = thumbs.bounding_box()
+    thumbs.click(position={"x": box["width"] / 12, "y": 10})  # the first of 6 per row
+    page.wait_for_function("() => document.querySelector('[data-testid=digit-prediction]').dataset.label !== ''",
+                           timeout=15_000)
+    settled = wait_settled(page)
+    assert settled["label"] == str(offline("pen", render_strokes(nines[0]["strokes"], nines[0]["width"])))
+    assert page.get_by_text("Replayed: a 9 written by UNIPEN writer").is_visible()
+    assert page.get_by_text("CC BY 4.0").is_visible()
+    # the class sees the other model on the same strokes
+    choose_model(page, MODEL_CHOICES["mnist"])
+    settled = wait_settled(page)
+    assert settled["label"] == str(offline("mnist", render_strokes(nines[0]["strokes"], nines[0]["width"])))
+    no_exceptions(page)
+    assert app_errors(page) == []
+
+
+def test_model_switch_and_comparison(page, live_server):
+    open_digits(page, live_server)
+    draw(page, SEVEN)
+    assert wait_settled(page)["label"] == "7"
+    table = page.locator('[data-testid="digit-comparison"]')
+    for label in MODEL_CHOICES.values():
+        assert table.get_by_text(label).is_visible()
+    choose_model(page, MODEL_CHOICES["mnist"])
+    image = render_fractions(SEVEN)
+    assert wait_settled(page)["label"] == str(offline("mnist", image))
+    choose_model(page, MODEL_CHOICES["pen"])
+    assert wait_settled(page)["label"] == str(offline("pen", image))
+    no_exceptions(page)
+
+
 def test_digits_traced_from_mnist_samples(page, live_server):
     sample = load_test_sample()
-    model = load_pretrained()
     open_digits(page, live_server)
-    checked = 0
     for i in (0, 2, 4, 6, 8, 13, 22):
         strokes = trace_strokes(sample.images[i])
-        with torch.no_grad():
-            offline = int(model(prepare_digit(render_strokes(strokes)).tensor).argmax())
-        assert offline == sample.labels[i], f"trace of sample {i} is misread offline"
+        expected = offline("pen", render_fractions(strokes))
         click_tool(page, "clear")
         draw(page, strokes, steps=2)
-        settled = wait_settled(page)
-        assert settled["label"] == str(sample.labels[i]), f"sample {i}: drew a {sample.labels[i]}"
-        checked += 1
-    assert checked == 7
+        assert wait_settled(page)["label"] == str(expected), f"sample {i}: drew a {sample.labels[i]}"
     no_exceptions(page)
 
 
@@ -90,8 +154,7 @@ def test_undo_and_odd_strokes_never_crash(page, live_server):
     for _ in range(6):  # very fast strokes, no waiting
         draw(page, SEVEN, steps=1)
     wait_settled(page)
-    # Clear in the middle of a stroke while updates are in flight.
-    box = canvas_box(page)
+    box = canvas_box(page)  # Clear in the middle of a stroke while updates are in flight
     page.mouse.move(box["x"] + 60, box["y"] + 60)
     page.mouse.down()
     for k in range(8):
@@ -99,7 +162,7 @@ def test_undo_and_odd_strokes_never_crash(page, live_server):
         page.wait_for_timeout(30)
     page.locator('[data-testid="digit-canvas"] button[data-act="clear"]').dispatch_event("click")
     page.mouse.up()
-    page.wait_for_function("() => document.querySelector('[data-testid=digit-prediction]').dataset.label === ''")
+    page.wait_for_function(PROMPT_JS)
     draw(page, ONE)
     draw(page, SEVEN)
     click_tool(page, "undo")
@@ -115,10 +178,10 @@ def test_click_a_map_enlarges_it(page, live_server):
     wait_settled(page)
     grid = page.locator('.bd-fig[data-layer="conv2"] img')
     box = grid.bounding_box()
-    # conv2 is 10 maps per row: click the 4th map of the 2nd row (index 13).
+    # conv2 is 10 maps per row: click the 4th map of the 2nd row (0-based index 13, shown as map 14).
     grid.click(position={"x": box["width"] * 3.5 / 10, "y": box["height"] * 0.75})
-    page.get_by_text("conv2 map 13 (11×11)").wait_for(timeout=15_000)
-    assert page.get_by_text("kernels of map 13: 10 × 3×3").is_visible()
+    page.get_by_text("conv2 map 14 (11×11)").wait_for(timeout=15_000)
+    assert page.get_by_text("kernels of map 14: 10 × 3×3").is_visible()
     wait_idle(page)
     no_exceptions(page)
 
@@ -142,25 +205,56 @@ def test_two_sessions_never_see_each_others_digits(browser, live_server):
         a.wait_for_timeout(500)
         assert state(b) == before  # b's page never reran or changed
         click_tool(b, "clear")
-        b.wait_for_function("() => document.querySelector('[data-testid=digit-prediction]').dataset.label === ''")
+        b.wait_for_function(PROMPT_JS)
         assert state(a)["label"] == "7"
     finally:
         for c in contexts:
             c.close()
 
 
-@pytest.mark.parametrize("query", ["", "projector=1"], ids=["normal", "projector"])
-def test_screenshots(page, live_server, query):
-    open_digits(page, live_server, query)
-    if query:
-        assert canvas_box(page)["width"] >= 400  # larger canvas on a projector
+@pytest.mark.parametrize("query,size", [("", (1366, 768)), ("projector=1", (1024, 768)),
+                                        ("projector=1", (1920, 1080))], ids=["1366", "1024-projector", "1920-projector"])
+def test_canvas_fits_and_covers_nothing(page, live_server, query, size):
+    """The canvas is sized to its column: it covers neither the answer, the prompt nor anything else, and
+    Clear is not under the probability bars."""
+    open_digits(page, live_server, query, size)
     draw(page, SEVEN)
-    wait_settled(page)
-    page.get_by_text("Why this answer?").click()
+    assert wait_settled(page)["label"] == "7"
     wait_idle(page)
     page.wait_for_timeout(300)
+    assert overlaps(page, "canvas, [data-testid=digit-canvas] button") == []
+    canvas, answer = canvas_box(page), page.locator('[data-testid="digit-prediction"]').bounding_box()
+    assert canvas["x"] + canvas["width"] <= answer["x"] or canvas["y"] + canvas["height"] <= answer["y"]
+    assert canvas["width"] >= 200
     no_exceptions(page)
-    shot(page, f"digits_{'projector' if query else 'normal'}")
+    shot(page, f"digits_{'projector' if query else 'normal'}_{size[0]}")
+
+
+def _slider_value(page) -> str:
+    return page.locator('[data-testid="stSlider"]', has_text="Pen width").get_by_role("slider").get_attribute(
+        "aria-valuenow")
+
+
+def test_settings_survive_test_set_and_model_switches(page, live_server):
+    open_digits(page, live_server)
+    thumb = page.locator('[data-testid="stSlider"]', has_text="Pen width").get_by_role("slider")
+    thumb.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    page.locator("button", has_text="global").first.click()
+    wait_idle(page)
+    page.get_by_text("Show conv maps after ReLU").click()
+    wait_idle(page)
+    before = (_slider_value(page), page.locator("button[kind=segmented_controlActive]").all_inner_texts())
+    assert before[0] == "25"
+    for label in ("Test set", MODEL_CHOICES["mnist"], "Draw", MODEL_CHOICES["pen"]):
+        page.locator("button", has_text=label).first.click()
+        wait_idle(page)
+    after = (_slider_value(page), page.locator("button[kind=segmented_controlActive]").all_inner_texts())
+    assert after == before
+    assert not page.get_by_role("switch", name="Show conv maps after ReLU").is_checked()
+    no_exceptions(page)
 
 
 def test_test_set_then_back_to_a_blank_canvas(page, live_server):
@@ -173,23 +267,19 @@ def test_test_set_then_back_to_a_blank_canvas(page, live_server):
     assert page.get_by_text("True label:").is_visible()
     page.locator("button", has_text="Misclassified").click()
     wait_idle(page)
-    assert page.get_by_text("✗ wrong").is_visible()
     sample = load_test_sample()
-    wrong = misclassified(sample.labels, predict_all(load_pretrained(), sample.images))
+    wrong = misclassified(sample.labels, predict_all(load_named("pen"), sample.images))
     if len(wrong) >= 2:  # click the second digit of the gallery: it becomes the shown digit
-        gallery = page.locator('.bd-fig[data-layer="gallery"] img')
-        box = gallery.bounding_box()
-        cols = 8  # the gallery is always 8 digits wide
-        gallery.click(position={"x": box["width"] * 1.5 / cols, "y": 10})
-        page.get_by_text(f"Test digit #{wrong[1]}").wait_for(timeout=15_000)
+        assert page.get_by_text("✗ wrong").is_visible()
+        gallery_img = page.locator('.bd-fig[data-layer="gallery"] img')
+        box = gallery_img.bounding_box()
+        gallery_img.click(position={"x": box["width"] * 1.5 / 8, "y": 10})  # 8 digits per row
+        page.get_by_text(f"Test digit #{wrong[1] + 1}").wait_for(timeout=15_000)
         assert page.get_by_text(f"True label: {sample.labels[wrong[1]]}").is_visible()
     page.locator("button", has_text="Draw").first.click()
     wait_idle(page)
     canvas_box(page)
-    # the new canvas is blank, so is the prediction (waited for: the switch reruns the fragment)
-    page.wait_for_function("() => document.querySelector('[data-testid=digit-prediction]').dataset.label === ''",
-                           timeout=15_000)
-    assert state(page)["label"] == ""
+    page.wait_for_function(PROMPT_JS, timeout=15_000)  # the new canvas is blank, so is the prediction
     draw(page, ONE)
     assert wait_settled(page)["label"] == "1"
     no_exceptions(page)

@@ -170,14 +170,23 @@ def test_clicking_a_unit_highlights_its_receptive_field(page, live_server):
     page.locator('[data-testid="stButtonGroup"] button', has_text="Receptive field").click()
     text = page.locator('[data-testid="pool-rf-text"]')
     text.wait_for()
-    assert "<b>10x10</b>" in text.inner_html() and "rows 8–17" in text.inner_text()
-    frame = page.frame_locator('iframe[title*="streamlit_image_coordinates"]')
-    img = frame.locator("#image")
-    img.wait_for()
-    w = img.bounding_box()["width"]
-    img.click(position={"x": w * 0.1, "y": w * 0.1})  # unit (0, 0) of pool2's 5x5 grid
-    page.wait_for_function("() => document.querySelector('[data-testid=\"pool-rf-text\"]').textContent.includes('Unit (0, 0)')")
-    assert "rows 0–9 and columns 0–9" in text.inner_text()
+    assert "<b>10x10</b>" in text.inner_html() and "rows 9–18" in text.inner_text()  # centre unit (3, 3) of 5x5
+    layer = page.locator('[data-testid="pixel-picker"] .pp-click img')
+    layer.wait_for()
+    w = layer.bounding_box()["width"]
+    layer.click(position={"x": w * 0.1, "y": w * 0.1})  # unit (1, 1) of pool2's 5x5 grid
+    page.wait_for_function("() => document.querySelector('[data-testid=\"pool-rf-text\"]').textContent"
+                           ".includes('Unit (row 1, column 1)')")
+    assert "rows 1–10 and columns 1–10" in text.inner_text()
+    box = page.locator('[data-testid="pixel-picker"] [data-role="window"]').bounding_box()
+    field = page.locator('[data-testid="pixel-picker"] .pp-in img').bounding_box()
+    assert abs(box["width"] - field["width"] * 10 / 28) < 3 and abs(box["x"] - field["x"]) < 3  # 10 of 28 pixels
+    layer.click(position={"x": w * 0.95, "y": w * 0.95})  # the last unit
+    page.wait_for_function("() => document.querySelector('[data-testid=\"pool-rf-text\"]').textContent"
+                           ".includes('Unit (row 5, column 5)')")
+    assert "rows 17–26 and columns 17–26" in text.inner_text()
+    box = page.locator('[data-testid="pixel-picker"] [data-role="window"]').bounding_box()
+    assert abs(box["x"] - (field["x"] + field["width"] * 16 / 28)) < 3
     tall_shot(page, "pooling_rf_normal")
     no_exceptions(page)
 

@@ -176,8 +176,7 @@ def test_dataloader_and_projector_screenshots(page, live_server):
     goto(page, live_server, "transforms", query="projector=1")
     no_exceptions(page)
     shot(page, "transforms_projector")
-    choose(page, "tf_preset", "MNIST training augmentation")
-    click(page, "tf_load_preset")
+    choose(page, "tf_preset", "MNIST training augmentation")  # loads on selection
     page.get_by_role("tab", name="Dataset & DataLoader").click()
     wait_idle(page)
     main = page.locator(MAIN)

@@ -1,0 +1,88 @@
+"""The right-hand column: the chosen model's honest answer, both shipped models side by side on the same
+input (domain shift), the preprocessing strip, and "Why this answer?"."""
+
+import html
+
+import numpy as np
+import streamlit as st
+
+from app.pages.digits import cache, state
+from app.pages.digits.pictures import saliency_image, strip_image
+from components import feature_maps as fm
+from components.prediction import Answer, prediction
+from models import digit_analysis as da
+from models.confidence import judge
+from models.mnist_cnn import MODEL_CHOICES, WeightsError
+from models.preprocess import PreparedDigit
+from models.saliency import saliency
+
+SHIFT = (
+    "Both models are the same small CNN (27,480 learned numbers); only their training data differs. "
+    "“MNIST only” learned from 60,000 digits written on paper forms by American census staff and students, "
+    "scanned and centred. Pen strokes drawn on a screen look different, and some styles are rare in MNIST: "
+    "a 9 with a small loop and a long tail hooking left, a 7 with a crossbar, a 1 with a long leading flag, "
+    "a 4 with a closed top. When a drawing comes from outside the data a network was trained on "
+    "(**domain shift**), it still has to pick one of ten digits, and it can be confidently wrong. "
+    "“MNIST + pen handwriting” also learned from 12,000 digits written on pen tablets by 200 other people. "
+    "Replay a pen-written 9 or 7 from the gallery and compare the two answers below.")
+
+
+def verdict_answer(logits: np.ndarray, probs: np.ndarray, prepared: PreparedDigit, card: dict,
+                   truth: int | None = None) -> Answer:
+    """Answer shown for one model: models.confidence.judge decides confident / unsure / not a digit."""
+    ranking = np.argsort(-probs, kind="stable")
+    verdict = judge(logits, prepared, card)
+    return Answer(probs, int(ranking[0]), int(ranking[1]), verdict.kind, verdict.message, truth, verdict.prob)
+
+
+def _card(name: str) -> dict:
+    return cache.digit_card(name) if name in MODEL_CHOICES else {}
+
+
+def comparison(x, prepared: PreparedDigit) -> None:
+    """Both shipped models on this input: answer and confidence in words, as one small table."""
+    rows = []
+    for name, label in MODEL_CHOICES.items():
+        try:
+            model = cache.digit_model(name)
+        except WeightsError:
+            rows.append((label, "–", "could not be loaded"))
+            continue
+        logits = da.logits_of(model, x)
+        verdict = judge(logits, prepared, _card(name))
+        kind = {"confident": f"{100 * verdict.prob:.0f}% sure", "unsure": f"not sure ({100 * verdict.prob:.0f}%)",
+                "not_a_digit": "doesn't look like a digit"}.get(verdict.kind, verdict.kind)
+        answer = "?" if verdict.kind == "not_a_digit" else str(int(np.argmax(logits)))
+        rows.append((label, answer, kind))
+    body = "".join(f'<tr><td>{html.escape(m)}</td><td class="dc-a">{html.escape(a)}</td><td>{html.escape(k)}</td></tr>'
+                   for m, a, k in rows)
+    answers = {a for _, a, _ in rows}
+    note = "The two models disagree on this drawing." if len(answers) > 1 else "Both models agree on this drawing."
+    st.html('<style>.dc-cmp{border-collapse:collapse;font-size:1em;color:#000}.dc-cmp td,.dc-cmp th{border:1px solid '
+            '#888;padding:0.2em 0.5em;text-align:left}.dc-a{font-weight:800;font-size:1.3em;text-align:center}</style>'
+            '<table class="dc-cmp" data-testid="digit-comparison"><caption style="text-align:left;font-weight:700">'
+            f'Both models, this drawing</caption><thead><tr><th>model</th><th>answer</th><th>confidence</th></tr>'
+            f'</thead><tbody>{body}</tbody></table><div>{note}</div>')
+
+
+def why(model, x, result: da.Analysis, version: int) -> None:
+    if not st.toggle("Why this answer?", key=state.DIGITS_WHY):
+        return
+    method = st.segmented_control("Method", ["occlusion", "gradient"], key=state.DIGITS_WHY_METHOD) or "occlusion"
+    heat = saliency(model, x, result.top, method)
+    text = f"Red pixels pushed {result.top} up, blue ones pulled it down ({method})."
+    fm.board("digits_why_board", [[fm.image_tile("digits_why", "", saliency_image(x, heat), 240, text)]],
+             version=version)
+
+
+def answer_column(choice, x, prepared: PreparedDigit | None, result: da.Analysis, truth, version: int) -> None:
+    """Everything beside the input for one classified input."""
+    prepared = prepared if prepared is not None else PreparedDigit(x, {}, empty=False)
+    prediction(verdict_answer(result.acts["logits"], result.probs, prepared, _card(choice.name), truth), version)
+    if prepared.stages:
+        fm.board("digits_strip", [[fm.image_tile("digits_strip", "", strip_image(prepared.stages), caption=(
+            "what you drew → cropped to the ink → longer side fitted to 20 px → centred in 28×28 "
+            "(what the model sees)"))]], version=version)
+    comparison(x, prepared)
+    st.markdown(SHIFT)
+    why(choice.model, x, result, version)

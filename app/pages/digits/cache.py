@@ -1,0 +1,65 @@
+"""Cached wrappers of the Draw-a-digit page: the shipped models, the test sample and the pen gallery.
+
+Models are shared read-only by all sessions (eval mode, no_grad use only). Heavy imports stay inside
+the functions. A WeightsError is raised again on every call (exceptions are not cached).
+"""
+
+import streamlit as st
+
+
+@st.cache_resource(show_spinner="Loading the digit model…", max_entries=4)
+def digit_model(name: str):
+    """models.mnist_cnn.load_named(name) in eval mode; torch single-threaded in this script thread
+    (on a busy 2-core machine its thread pool made a 0.1 ms forward pass take ~50 ms)."""
+    from models.mnist_cnn import load_named
+    from models.torch_threads import one_torch_thread
+
+    one_torch_thread()
+    return load_named(name)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def digit_card(name: str) -> dict:
+    """The model card of a shipped model ({} when it has none)."""
+    from models.mnist_cnn import model_card
+
+    try:
+        return dict(model_card(name) or {})
+    except (OSError, ValueError):
+        return {}
+
+
+@st.cache_resource(show_spinner=False)
+def digit_test_sample():
+    from models.digit_gallery import load_test_sample
+
+    return load_test_sample()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def digit_test_predictions(_model, model_id: str):
+    """Predictions for the whole shipped test sample under one model (model_id names it)."""
+    from models.digit_gallery import predict_all
+
+    return predict_all(_model, digit_test_sample().images)
+
+
+@st.cache_resource(show_spinner=False)
+def pen_gallery() -> tuple:
+    """The shipped pen-written digits (models.unipen.gallery()) as a read-only tuple of dicts."""
+    from models.unipen import gallery
+
+    return tuple(gallery())
+
+
+@st.cache_resource(show_spinner=False, max_entries=10)
+def pen_gallery_pictures(label: int) -> tuple:
+    """(gallery indices, uint8 (n, 28, 28) thumbnails, black ink on white as drawn) of one class's pen digits."""
+    import numpy as np
+    from models.unipen import render_strokes
+    from PIL import Image
+
+    items = [(i, g) for i, g in enumerate(pen_gallery()) if int(g["label"]) == label]
+    small = [np.asarray(Image.fromarray(np.asarray(render_strokes(g["strokes"], g.get("width", 20)), np.uint8))
+                        .resize((28, 28), Image.BOX)) for _, g in items]
+    return tuple(i for i, _ in items), (np.stack(small) if small else np.zeros((0, 28, 28), np.uint8))

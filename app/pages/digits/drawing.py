@@ -1,0 +1,76 @@
+"""The "Draw" input: pen width, the canvas, and a gallery of real pen-written digits to replay onto it."""
+
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from app.pages.digits import cache, state
+from components import feature_maps as fm
+from components.digit_canvas import digit_canvas
+from models.content_id import content_id
+
+DONE = '[data-testid="digits-done"]'
+GALLERY_SHOWN = 18  # pen digits shown per class
+ATTRIBUTION = ("Real pen-written digits from UNIPEN (train_r01_v07, CC BY 4.0), by writers neither model "
+               "was trained on. Click one: it is drawn onto the canvas stroke by stroke.")
+
+
+@dataclass(frozen=True)
+class Drawn:
+    pixels: np.ndarray | None  # what the canvas (or an injected drawing) holds; None when blank
+    version: int  # the canvas's update counter
+
+
+def forget_drawing() -> None:
+    """Switching input unmounts the canvas, but a fragment rerun keeps its last drawing: drop it."""
+    ss = st.session_state
+    ss.pop(state.DIGITS_CANVAS, None)
+    ss.pop(state.DIGITS_REPLAY, None)
+    ss.pop(state.DIGITS_REPLAY_NOTE, None)
+    ss[state.DIGITS_CANVAS_EPOCH] = ss.get(state.DIGITS_CANVAS_EPOCH, 0) + 1
+
+
+def _replay(index: int) -> None:
+    """Send pen digit `index` of the gallery to the canvas."""
+    item = cache.pen_gallery()[index]
+    ss = st.session_state
+    ss[state.DIGITS_REPLAY] = {"id": content_id("replay", index, ss.get(state.DIGITS_CANVAS_EPOCH, 0),
+                                                (ss.get(state.DIGITS_REPLAY) or {}).get("id", "")),
+                               "strokes": item["strokes"], "width": float(item.get("width", 20))}
+    ss[state.DIGITS_REPLAY_NOTE] = f"Replayed: a {item['label']} written by UNIPEN writer {item['writer']}."
+
+
+def pen_gallery() -> None:
+    """One class of the shipped pen-written digits as clickable thumbnails."""
+    try:
+        indices, thumbs = cache.pen_gallery_pictures(int(st.session_state[state.DIGITS_PEN_DIGIT]))
+    except (OSError, ValueError, KeyError) as exc:
+        st.caption(f"The pen-written gallery is not available ({type(exc).__name__}).")
+        return
+    st.segmented_control("Pen-written digits to replay", [str(d) for d in range(10)], key=state.DIGITS_PEN_DIGIT)
+    shown = thumbs[:GALLERY_SHOWN].astype(np.float32)
+    if len(shown) == 0:
+        return
+    tile = fm.map_tile("pen-gallery", "", shown, np.tile([0.0, 255.0], (len(shown), 1)), 6, 56,
+                       lut=fm.GREY_LUT, caption=ATTRIBUTION)
+    picked = fm.board("digits_pen_gallery", [[tile]])
+    if picked is not None and picked[0] == "pen-gallery" and 0 <= picked[1] < len(shown):
+        _replay(indices[picked[1]])
+
+
+def draw_input() -> Drawn:
+    """Pen width, canvas (drawn above the gallery, filled after it so a click replays in the same run)."""
+    stroke = st.slider("Pen width", 6, 40, key=state.DIGITS_STROKE,
+                       help="In pixels of a 280-pixel canvas (scaled up with the canvas on a projector).")
+    slot = st.container()
+    pen_gallery()
+    with slot:
+        canvas = digit_canvas(state.DIGITS_CANVAS, stroke, ack_selector=DONE,
+                              epoch=st.session_state.get(state.DIGITS_CANVAS_EPOCH, 0),
+                              replay=st.session_state.get(state.DIGITS_REPLAY))
+        note = st.session_state.get(state.DIGITS_REPLAY_NOTE)
+        if note and canvas.strokes:
+            st.caption(note)
+    injected = st.session_state.get(state.DIGITS_DRAWING)
+    return Drawn(canvas.pixels if injected is None else injected, canvas.seq)

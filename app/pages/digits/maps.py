@@ -1,0 +1,92 @@
+"""Feature maps, layer by layer, and one map up close beside its kernels and its input.
+
+The settings (colour scale, before/after ReLU, which map is enlarged) are drawn on every run, even
+when there is nothing to show, so they survive every path through the page."""
+
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from app import cache as shared_cache
+from app.pages.digits import state
+from app.pages.digits.pictures import LAYER_INPUT, ZOOMABLE, feature_rows, fit_tile, kernel_tile
+from components import feature_maps as fm
+from models import digit_analysis as da
+
+MAP_COUNT = {"conv1": 10, "pool1": 10, "conv2": 20, "pool2": 20}
+
+
+@dataclass(frozen=True)
+class MapSettings:
+    mode: str  # colour scale: "per map", "per layer" or "global"
+    after: bool  # conv maps after ReLU
+    layer: str  # enlarged layer
+    index: int  # enlarged map, 0-based
+
+
+def settings() -> MapSettings:
+    st.subheader("Feature maps, layer by layer")
+    ss = st.session_state
+    pending = ss.pop(state.DIGITS_ZOOM_PENDING, None)
+    if pending is not None:
+        ss[state.DIGITS_ZOOM_LAYER], ss[state.DIGITS_ZOOM_INDEX] = pending
+    c1, c2 = st.columns(2)
+    mode = c1.segmented_control("Colour scale", ["per map", "per layer", "global"], key=state.DIGITS_SCALE)
+    after = c2.toggle("Show conv maps after ReLU", key=state.DIGITS_RELU,
+                      help="Before ReLU maps can be negative (blue); ReLU sets those to 0.")
+    c3, c4 = st.columns(2)
+    layer = c3.selectbox("Map up close: layer", ZOOMABLE, key=state.DIGITS_ZOOM_LAYER)
+    count = MAP_COUNT[layer]
+    ss[state.DIGITS_ZOOM_INDEX] = int(np.clip(ss.get(state.DIGITS_ZOOM_INDEX) or 1, 1, count))
+    index = int(c4.number_input(f"Map (1–{count})", 1, count, key=state.DIGITS_ZOOM_INDEX))
+    return MapSettings(mode or "per layer", bool(after), layer, index - 1)
+
+
+def kernel_tiles(model) -> tuple[dict, dict]:
+    """(kernels per conv layer (out, in, 3, 3), their board tiles), mosaics cached by the weights' bytes."""
+    kernels = da.kernels(model)
+    return kernels, {layer: kernel_tile(k, *shared_cache.kernel_picture(k.tobytes(), k)) for layer, k in kernels.items()}
+
+
+def feature_maps(model, result: da.Analysis, x, chosen: MapSettings, version: int) -> None:
+    names = {"conv1": "conv1" if chosen.after else "conv1_pre", "pool1": "pool1",
+             "conv2": "conv2" if chosen.after else "conv2_pre", "pool2": "pool2"}
+    maps = {k: result.acts[v] for k, v in names.items()}
+    ranges = da.value_ranges(maps, chosen.mode)
+    kernels, tiles = kernel_tiles(model)
+    rows = feature_rows(maps, ranges, chosen.after, tiles, result.acts)
+    picked = fm.board("digits_maps", rows, version)
+    if picked is not None and picked[0] in maps:  # the zoom widgets are drawn above: apply it in a rerun
+        st.session_state[state.DIGITS_ZOOM_PENDING] = (picked[0], picked[1] + 1)
+        st.rerun(scope="fragment")
+    enlarged(x, maps, ranges, kernels, chosen)
+
+
+def enlarged(x, maps: dict, ranges: dict, kernels: dict, chosen: MapSettings) -> None:
+    """One map large, beside the kernel(s) that produced it and the input they looked at."""
+    layer, index, size = chosen.layer, chosen.index, 224
+    source = LAYER_INPUT[layer]
+    h, w = maps[layer].shape[1:]
+    if source == "input":
+        grey = x.reshape(28, 28).numpy()
+        grey = np.clip((grey - grey.min()) / (np.ptp(grey) or 1.0) * 255, 0, 255).astype(np.uint8)
+        tiles = [fm.image_tile("zoom-input", "its input: the 28×28 digit", fit_tile(grey, size))]
+    elif layer.startswith("pool"):
+        tiles = [fm.image_tile("zoom-input", f"its input: {source} map {index + 1}",
+                               fm.single(maps[source], ranges[source], index, size))]
+    else:
+        tiles = [fm.image_tile("zoom-input", f"its input: all {maps[source].shape[0]} {source} maps",
+                               fm.compose(maps[source], ranges[source], 5, 44))]
+    if layer in kernels:
+        k = kernels[layer][index]
+        peak = float(np.abs(k).max()) or 1.0
+        kimg = fm.compose(k, np.tile([-peak, peak], (len(k), 1)), 5 if len(k) > 1 else 1, 30 if len(k) > 1 else 120)
+        how = "one per input map, each slid over its map, results summed" if len(k) > 1 else "slid over the input"
+        tiles.append(fm.image_tile("zoom-kernels", f"kernel{'s' if len(k) > 1 else ''} of map {index + 1}: "
+                                   f"{len(k)} × 3×3", kimg, caption=f"{how}, plus a bias, then ReLU"))
+    note = "" if layer in kernels else "max pool 2×2: each pixel keeps the largest of 4 input pixels; no weights"
+    tiles.append(fm.image_tile("zoom-map", f"{layer} map {index + 1} ({h}×{w})",
+                               fm.single(maps[layer], ranges[layer], index, size), caption=note))
+    st.markdown(f"**One map up close: {layer} map {index + 1}.** Click any map above to enlarge it here.")
+    fm.board("digits_zoom", [tiles])

@@ -1,0 +1,71 @@
+"""Which digit CNN the page runs: one of the shipped models, or the one trained this session on Anatomy."""
+
+import logging
+from dataclasses import dataclass
+
+import streamlit as st
+
+from app import session
+from app.pages.digits import cache, state
+from components.layout import plain
+from models.mnist_cnn import MODEL_CHOICES, MnistCNN, WeightsError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Choice:
+    name: str  # a MODEL_CHOICES name or state.TRAINED
+    model: MnistCNN | None  # None when its weights could not be loaded
+    model_id: str  # names the model for caches
+    label: str
+
+
+def _trained() -> MnistCNN | None:
+    """This session's model from the Anatomy page, if it has the digit CNN's shape."""
+    trained = st.session_state.get(session.TRAINED_MODEL)
+    if trained is not None and not isinstance(trained, MnistCNN):
+        st.warning("The model trained this session is not the digit CNN's shape, so it is not offered here.")
+        return None
+    return trained
+
+
+def labels() -> dict[str, str]:
+    """Choice name -> label, with this session's model last when there is one."""
+    out = dict(MODEL_CHOICES)
+    if _trained() is not None:
+        out[state.TRAINED] = "The model you trained (this session)"
+    return out
+
+
+def _follow_new_training(trained: MnistCNN | None) -> None:
+    """A model trained since the last visit is selected once; afterwards the student's choice holds."""
+    ss = st.session_state
+    if trained is not None and ss.get(state.DIGITS_SEEN_TRAINED) != id(trained):
+        ss[state.DIGITS_SEEN_TRAINED] = id(trained)
+        ss[state.DIGITS_MODEL] = state.TRAINED
+
+
+def choose_model() -> Choice:
+    """The model selector and the chosen model. Never raises for bad weights: model is None and the
+    reason is shown, so the rest of the page (and its settings) is still drawn."""
+    trained = _trained()
+    options = labels()
+    _follow_new_training(trained)
+    if st.session_state.get(state.DIGITS_MODEL) not in options:
+        st.session_state[state.DIGITS_MODEL] = state.DEFAULT_MODEL
+    name = st.segmented_control("Model", list(options), format_func=options.get, key=state.DIGITS_MODEL,
+                                help="Two copies of the same small CNN, trained on different data.")
+    name = name if name in options else state.DEFAULT_MODEL
+    if name == state.TRAINED:
+        info = st.session_state.get(session.TRAINED_MODEL_INFO) or {}
+        detail = ", ".join(f"{k}: {v}" for k, v in info.items())
+        st.info("Using **the model you trained** on the Anatomy page (this session only"
+                + (f"; {plain(detail)})." if detail else ")."))
+        return Choice(name, trained, f"trained-{id(trained)}", options[name])
+    try:
+        return Choice(name, cache.digit_model(name), name, options[name])
+    except WeightsError as exc:
+        log.warning("digit model %s refused: %s", name, exc)
+        st.error(plain(f"The model “{options[name]}” could not be loaded, so nothing is classified. {exc}"))
+        return Choice(name, None, name, options[name])

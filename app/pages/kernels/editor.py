@@ -1,0 +1,141 @@
+"""Kernel editor: preset picker with its parameters, an editable grid, and a type/paste box.
+
+`preset_controls()` draws the preset picker; `grid_editor()` the weights grid and returns its kernel.
+"""
+
+import numpy as np
+import streamlit as st
+
+from app.pages.kernels import state
+from components.kernel_grid import MAX_CELL_CHARS, kernel_grid
+from components.layout import plain
+from models.content_id import content_id
+from models.kernels import (
+    DESCRIPTIONS,
+    MAX_TEXT_CHARS,
+    PRESETS,
+    SIZES,
+    KernelError,
+    PresetParams,
+    format_text,
+    is_sized,
+    make_preset,
+    parse_text,
+)
+
+CUSTOM = "custom"
+LEARNED = "learned conv1 #"
+
+
+def preset_options(learned: tuple | None) -> list[str]:
+    return [*PRESETS, *([f"{LEARNED}{i}" for i in range(len(learned[0]))] if learned else []), CUSTOM]
+
+
+def base_kernel(preset: str, learned: tuple | None) -> tuple[np.ndarray, float]:
+    """(kernel, suggested bias) for the preset and parameters currently in session state."""
+    ss = st.session_state
+    if preset == CUSTOM:
+        custom = ss.get(state.KERN_CUSTOM)
+        return (np.array(custom, dtype=np.float64) if custom is not None else np.zeros((3, 3))), 0.0
+    if preset.startswith(LEARNED):
+        i = int(preset.removeprefix(LEARNED))
+        return learned[0][i].copy(), float(learned[1][i])
+    params = PresetParams(ss.get(state.KERN_SIZE, 3), ss.get(state.KERN_SIGMA, 1.0), ss.get(state.KERN_LENGTH, 5),
+                          ss.get(state.KERN_ANGLE, 0.0), ss.get(state.KERN_SEED, 0))
+    return make_preset(preset, params)
+
+
+def _reset_bias(learned):
+    """A new preset (or a new random draw) brings its own bias: nn.Conv2d's random one, or 0."""
+    preset = st.session_state.get(state.KERN_PRESET, "sobel x")
+    if preset != CUSTOM:
+        try:
+            st.session_state[state.KERN_BIAS] = round(base_kernel(preset, learned)[1], 6)
+        except KernelError:
+            st.session_state[state.KERN_BIAS] = 0.0
+
+
+def _apply_text():
+    try:
+        st.session_state[state.KERN_CUSTOM] = parse_text(st.session_state.get(state.KERN_TEXT, ""))
+    except KernelError as exc:
+        st.session_state[state.KERN_TEXT_ERROR] = str(exc)
+        return
+    st.session_state[state.KERN_TEXT_ERROR] = None
+    st.session_state[state.KERN_PRESET] = CUSTOM
+    st.session_state[state.KERN_REDRAW] = True  # the preset picker sits outside the grid's fragment
+
+
+def _preset_controls(options: list[str], learned) -> str:
+    preset = st.selectbox("Preset", options, key=state.KERN_PRESET, on_change=_reset_bias, args=(learned,),
+                          help="Start from a textbook kernel, then edit any cell.")
+    sized = is_sized(preset)
+    st.segmented_control("Kernel size", SIZES, key=state.KERN_SIZE, format_func=lambda s: f"{s}×{s}",
+                         required=True, wrap=True,
+                         disabled=not sized, on_change=_reset_bias, args=(learned,),
+                         help="Odd sizes only: an odd kernel has an exact centre pixel, so the output pixel "
+                              "sits right under it and the image does not shift.")
+    if preset.startswith(LEARNED):
+        st.caption("One of the 10 conv1 kernels the digit CNN learned from MNIST (its bias comes with it). "
+                   "Try it on the MNIST digit sample.")
+    elif preset in DESCRIPTIONS:
+        st.caption(DESCRIPTIONS[preset])
+    if not sized and preset != CUSTOM and st.session_state.get(state.KERN_SIZE, 3) != 3:
+        st.caption("This preset is defined as 3×3, so the size control does not apply.")
+    return preset
+
+
+def preset_controls(learned: tuple | None) -> str:
+    """The preset picker, its size and parameters; returns the preset's name."""
+    return _preset_controls(preset_options(learned), learned)
+
+
+def _reseeded(learned) -> None:
+    _reset_bias(learned)
+    st.session_state[state.KERN_REDRAW] = True  # the bias box sits outside the grid's fragment
+
+
+def parameter_controls(preset: str, learned: tuple | None) -> None:
+    """The preset's own parameters (sigma, length, angle, seed): they live beside the grid, in its fragment."""
+    if preset in ("gaussian", "laplacian of gaussian"):
+        st.slider("Sigma σ (spread of the bell, pixels)", 0.3, 5.0, step=0.1, key=state.KERN_SIGMA)
+    if preset == "motion blur":
+        st.slider("Blur length (cells)", 1, 11, key=state.KERN_LENGTH)
+        st.slider("Angle (degrees, 0 = horizontal)", -90, 90, step=5, key=state.KERN_ANGLE)
+    if preset == "random":
+        st.number_input("Random seed (torch.manual_seed)", 0, 999_999, key=state.KERN_SEED,
+                        on_change=_reseeded, args=(learned,))
+
+
+def grid_editor(preset: str, learned: tuple | None) -> np.ndarray:
+    """The preset's parameters, the editable grid (reset whenever the starting kernel changes), the text box.
+
+    Returns the kernel exactly as the grid holds it, (k,k) float64 (may contain NaN); the page validates it.
+    """
+    parameter_controls(preset, learned)
+    try:
+        base, _ = base_kernel(preset, learned)
+    except KernelError as exc:
+        st.error(plain(exc))
+        base = np.zeros((3, 3))
+    st.markdown("**Kernel weights** (rows and columns numbered from 1)")
+    kernel, too_long = kernel_grid(state.KERN_GRID, base, content_id(base, preset, size=6))
+    for r, c in too_long:
+        st.error(f"Cell (row {r + 1}, column {c + 1}) holds more than {MAX_CELL_CHARS} characters, so it was not "
+                 "read. Type an ordinary number such as 0.25 or -1.")
+    _text_box(kernel)
+    return kernel
+
+
+def _text_box(kernel: np.ndarray) -> None:
+    text = format_text(kernel)
+    if st.session_state.get(state.KERN_TEXT_SYNC) != text:
+        st.session_state[state.KERN_TEXT] = text
+        st.session_state[state.KERN_TEXT_SYNC] = text
+    with st.expander("Type or paste a kernel as text"):
+        with st.form("kern_text_form", border=False):
+            st.text_area("One row per line, numbers separated by spaces or commas", key=state.KERN_TEXT,
+                         height=140, max_chars=MAX_TEXT_CHARS)
+            st.form_submit_button("Apply text", on_click=_apply_text)
+        if st.session_state.get(state.KERN_TEXT_ERROR):
+            st.error(plain(st.session_state[state.KERN_TEXT_ERROR]))

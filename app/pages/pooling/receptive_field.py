@@ -1,0 +1,122 @@
+"""Pooling page section: an editable conv/pool stack; click a unit to see the input region it sees.
+
+Rows, columns and units are numbered from 1 on screen (state holds the 1-based numbers the inputs show).
+"""
+
+from html import escape
+
+import pandas as pd
+import streamlit as st
+
+from app.pages.pooling import state
+from components import theme
+from components.image_source import sample_image
+from components.layout import plain
+from components.media import picture_url
+from components.pixel_picker import PickerView, pixel_picker
+from components.pooling_rf import PICTURE_PX, input_picture, layer_picture, rf_depth_figure
+from components.pooling_view import view
+from models.images import to_gray
+from models.receptive_stack import (
+    DIGIT_CNN,
+    KINDS,
+    MAX_LAYERS,
+    StackError,
+    field_origin,
+    parse_stack,
+    receptive_fields,
+    unit_field,
+)
+
+MIN_N, MAX_N = 8, 64
+
+
+def _stack_editor() -> list[dict]:
+    """The layer rows as edited. The editor starts from the digit CNN, or from the last edited stack when it is
+    drawn again (Streamlit forgets an editor's edits while it is hidden)."""
+    ss = st.session_state
+    if state.POOL_RF_STACK not in ss:  # (re)mounted
+        ss[state.POOL_RF_BASE] = ss.get(state.POOL_RF_ROWS) or list(DIGIT_CNN)
+    frame = pd.DataFrame(ss[state.POOL_RF_BASE], columns=["kind", "k", "s", "p"])
+    edited = st.data_editor(frame, key=state.POOL_RF_STACK, num_rows="dynamic", hide_index=True, width="stretch",
+                            column_config={
+                                "kind": st.column_config.SelectboxColumn("kind", options=list(KINDS), required=True),
+                                "k": st.column_config.NumberColumn("kernel", min_value=1, max_value=15, step=1),
+                                "s": st.column_config.NumberColumn("stride", min_value=1, max_value=6, step=1),
+                                "p": st.column_config.NumberColumn("padding", min_value=0, max_value=7, step=1)})
+    rows = edited.to_dict("records")
+    ss[state.POOL_RF_ROWS] = rows
+    return rows
+
+
+def receptive_field() -> None:
+    left, right = st.columns([2, 3])
+    with left:
+        st.markdown(f"**Layer stack** (edit cells, add or delete rows; at most {MAX_LAYERS}). Default: the digit CNN.")
+        n = int(st.number_input("Input size (pixels per side)", MIN_N, MAX_N, key=state.POOL_RF_N))
+        edited = _stack_editor()
+    try:
+        layers = parse_stack(edited, n)
+    except StackError as exc:
+        left.error(plain(str(exc)))
+        return
+    table = receptive_fields(n, layers)
+    with left:
+        st.dataframe(pd.DataFrame({"layer": [r.name for r in table], "output size": [f"{r.size}x{r.size}" for r in table],
+                                   "receptive field": [f"{r.rf}x{r.rf}" for r in table],
+                                   "jump": [r.jump for r in table]}), hide_index=True, width="stretch")
+    names = [r.name for r in table[1:]]
+    with right:
+        if st.session_state.get(state.POOL_RF_LAYER) not in names:
+            st.session_state[state.POOL_RF_LAYER] = names[-1]
+        name = st.selectbox("Pick a unit in layer", names, key=state.POOL_RF_LAYER)
+        layer = names.index(name) + 1
+        info = table[layer]
+        t = _apply_click(name, info.size)
+        a, b = st.columns(2)
+        row = int(a.number_input("Unit row", 1, info.size, key=state.POOL_RF_ROW))
+        col = int(b.number_input("Unit column", 1, info.size, key=state.POOL_RF_COL))
+        pixel_picker(state.POOL_RF_CLICK, PickerView(
+            in_src=picture_url(input_picture(_digit(n), n), "pool_rf_input", exact=True),
+            out_src=picture_url(layer_picture(info.size), "pool_rf_layer", exact=True),
+            in_h=n, in_w=n, out_h=info.size, out_w=info.size, row=row - 1, col=col - 1, k=info.rf, stride=info.jump,
+            pad=-field_origin(info), dil=1, in_label=f"Input {n}x{n}: what the unit sees",
+            out_label=f"{name}: {info.size}x{info.size} units (click one)", width=PICTURE_PX,
+            projector=theme.projector(), t=t, clip=True))
+        field = unit_field(table, layer, row - 1, col - 1, n)
+        (r0, r1), (c0, c1) = field.rows, field.cols
+        clip = " (clipped by the image border; the rest falls on padding)" if field.clipped else ""
+        st.html(f'<div data-testid="pool-rf-text" style="font-size:{1.3 if theme.projector() else 1.1}rem">Unit (row '
+                f"{row}, column {col}) of <b>{escape(name)}</b> sees input rows {r0 + 1}–{r1} and columns {c0 + 1}–{c1}: "
+                f"a <b>{r1 - r0}x{c1 - c0}</b> region{clip}. Receptive field {info.rf}, jump {info.jump}.</div>")
+        view(rf_depth_figure([r.name for r in table], [r.rf for r in table], [r.jump for r in table]),
+             "pool_rf_depth_view")
+
+
+def _apply_click(name: str, size: int) -> int:
+    """Apply a new click on the layer picture to the row/column inputs (1-based) and clamp both to the layer;
+    return the click's time stamp (0: none yet). A new layer starts at its centre unit."""
+    ss = st.session_state
+    if ss.get(state.POOL_RF_UNIT) != name:
+        ss[state.POOL_RF_UNIT] = name
+        ss[state.POOL_RF_ROW] = ss[state.POOL_RF_COL] = size // 2 + 1
+    click = ss.get(state.POOL_RF_CLICK)
+    pick = click.get("pick") if isinstance(click, dict) else getattr(click, "pick", None)
+    seen = f"{state.POOL_RF_CLICK}_seen"
+    if isinstance(pick, dict) and pick.get("t") != ss.get(seen):
+        ss[seen] = pick.get("t")
+        try:
+            ss[state.POOL_RF_ROW], ss[state.POOL_RF_COL] = int(pick["row"]) + 1, int(pick["col"]) + 1
+        except (KeyError, TypeError, ValueError, OverflowError):
+            pass
+    for key in (state.POOL_RF_ROW, state.POOL_RF_COL):
+        ss[key] = min(max(int(ss.get(key) or 1), 1), size)
+    try:
+        return int(ss.get(seen) or 0)
+    except (TypeError, ValueError, OverflowError):
+        return 0
+
+
+def _digit(n: int):
+    gray = to_gray(sample_image("digit").rgb)
+    return gray if gray.shape == (n, n) else None

@@ -1,0 +1,132 @@
+"""The Dataset & DataLoader tab: controls, the data-path diagram, the custom Dataset's code, and a step
+button that walks through the minibatches of an epoch (then the next epoch, reshuffled when shuffle is on).
+
+The step buttons, the minibatch, the definitions and the diagram form their own fragment (BATCH): the next
+minibatch redraws only them, not the controls, the Dataset's source or anything else on the page."""
+
+import inspect
+
+import streamlit as st
+from PIL import Image
+
+from app.pages.transforms import cache, state
+from app.pages.transforms.actions import done_marker, start_clock
+from components.transform_batch import batch_grid, diagram, render_definitions
+from components.transform_cards import encode_png, png_tag
+from models.digit_dataset import (
+    SOURCES,
+    EpochWalker,
+    PipelineDataset,
+    iterations_per_epoch,
+    loader_problem,
+    make_loader,
+    subset,
+)
+from models.pipeline import compose, run_stages, viewing_norm
+from models.pipeline_io import encode_url
+from models.stage_view import display_array
+
+
+def _controls() -> tuple:
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        source = st.segmented_control("Data", SOURCES, default=SOURCES[0], key=state.DS_SOURCE) or SOURCES[0]
+        shuffle = st.toggle("shuffle", True, key=state.DS_SHUFFLE)
+        drop = st.toggle("drop_last", False, key=state.DS_DROP)
+    c = st.columns(3)
+    n = c[0].number_input("samples N", 1, 1000, 100, key=state.DS_N)
+    batch = c[1].number_input("batch_size", 1, 256, 20, key=state.DS_BATCH)
+    seed = c[2].number_input("seed (shuffle order and augmentation)", 0, 10**6, 0, key=state.DS_SEED)
+    return source, int(n), int(batch), int(seed), bool(shuffle), bool(drop)
+
+
+def _walker(steps, source, n, batch, seed, shuffle, drop, restart: bool):
+    """The session's EpochWalker for these settings (a new one, already on batch 1, when anything changed)."""
+    signature = (source, n, batch, seed, shuffle, drop, encode_url(steps, 0))
+    held = st.session_state.get(state.DS_WALKER)
+    if held and held[0] == signature and not restart:
+        return held[1], held[2]
+    images, labels, names = cache.dataset_arrays(source)
+    images, labels = subset(images, labels, n)
+    dataset = PipelineDataset(images, labels, compose(steps), seed)
+    walker = EpochWalker(make_loader(dataset, batch, shuffle, drop, seed))
+    first = walker.next_batch()
+    st.session_state[state.DS_WALKER] = (signature, walker, first)
+    return walker, first
+
+
+def _check_first_sample(steps, source) -> str:
+    images, _, _ = cache.dataset_arrays(source)
+    result = run_stages(steps, Image.fromarray(images[0]), 0, keep_views=False)
+    if result.problem:
+        p = result.problem
+        return f"On the first sample, step {p.index + 1} ({p.step['name']}) cannot run: {p.message}"
+    return "" if hasattr(result.output, "shape") else loader_problem(TypeError("found <class PIL"))
+
+
+BATCH = "tf_batch_fragment"  # st.fragment key
+
+
+def render_dataset(steps: list[dict], on_fix) -> None:
+    """The whole tab; the page's end-of-run marker (done_marker) ends the minibatch fragment."""
+    settings = _controls()
+    problem = _check_first_sample(steps, settings[0])
+    _batch_section(steps, settings, problem, on_fix)
+    st.markdown("**The custom `Dataset` used here** (`models/digit_dataset.py`): `__len__` says how many samples "
+                "there are, `__getitem__(i)` loads sample i and runs the pipeline on it.")
+    st.code(inspect.getsource(PipelineDataset), language="python")
+
+
+@st.fragment(key=BATCH)
+def _batch_section(steps: list[dict], settings: tuple, problem: str, on_fix) -> None:
+    """The step buttons, the current minibatch with the definitions beside it, and the data-path diagram."""
+    start_clock()
+    source, n, batch, seed, shuffle, drop = settings
+    iters = iterations_per_epoch(n, batch, drop)
+    with st.container(horizontal=True):
+        step = st.button("Next minibatch", icon=":material/skip_next:", key="tf_ds_next", type="primary",
+                     disabled=bool(problem))
+        restart = st.button("Restart from epoch 1", icon=":material/restart_alt:", key="tf_ds_restart",
+                        disabled=bool(problem))
+    left, right = st.columns([3, 2])
+    batch_shape, item_shape = "(B, C, H, W)", "(C, H, W)"
+    with left:
+        if problem:
+            st.error(problem + " The DataLoader needs every sample to come out as a tensor of one size.")
+            st.button("Load the MNIST training augmentation preset", on_click=on_fix, key="tf_ds_fix",
+                      icon=":material/build:")
+        else:
+            try:
+                walker, current = _walker(steps, source, n, batch, seed, shuffle, drop, restart)
+                if step:
+                    current = walker.next_batch()
+                    st.session_state[state.DS_WALKER] = (*st.session_state[state.DS_WALKER][:2], current)
+            except (RuntimeError, TypeError, ValueError) as exc:
+                st.error(loader_problem(exc))
+                current = None
+            if current is not None:
+                _show_batch(current, steps, source, iters)
+                batch_shape = str(tuple(current.images.shape))
+                item_shape = str(tuple(current.images.shape[1:]))
+    with right:
+        render_definitions(n, batch, drop, iters)
+    st.html(diagram(source, item_shape, n, batch, iters, batch_shape))
+    done_marker()
+
+
+def _show_batch(current, steps, source, iters: int) -> None:
+    _, _, names = cache.dataset_arrays(source)
+    st.markdown(f"**Epoch {current.epoch}, iteration {current.iteration} of {iters}**  \n"
+                f"batch tensor `images.shape = {tuple(current.images.shape)}` (B, C, H, W), "
+                f"`{str(current.images.dtype).replace('torch.', '')}`")
+    norm = viewing_norm(steps)
+    views = [display_array(x, norm)[0] for x in current.images[:64]]
+    labels = [names[int(y)] for y in current.labels[:64]]
+    tiles = batch_grid(views, labels)
+    picture = png_tag(encode_png(tiles), tiles.shape[:2], f"minibatch {current.iteration}",
+                      "display:block;max-width:100%;height:auto")
+    caption = '<div style="font-size:.875rem;opacity:.7">first 64 of the batch</div>' if len(views) < len(
+        current.images) else ""
+    st.html(f'<div data-testid="tf-batch">{picture}{caption}</div>')  # inline: no second request
+    if norm:
+        st.caption("Images de-normalised for viewing.")
+    st.markdown(f"label tensor `{current.labels.tolist()}`")

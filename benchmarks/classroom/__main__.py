@@ -1,0 +1,60 @@
+"""`python -m benchmarks.classroom`: 30 students do a scripted lesson against 1 Streamlit process, then against
+N processes behind nginx (default: one per core). A few students are real headless chromium browsers; the rest
+speak Streamlit's WebSocket protocol, replaying what a recorded chromium sent. Prints a table, writes JSON to
+benchmarks/results/classroom-<time>.json.
+"""
+
+import argparse
+import json
+import os
+import time
+
+from benchmarks.classroom.run import budgets, machine_load, run_topology
+from testkit.server import ROOT
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=30)
+    parser.add_argument("--browsers", type=int, default=3, help="how many of the students are real chromium")
+    parser.add_argument("--replicas", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--ramp", type=float, default=10.0, help="students arrive within this many seconds")
+    parser.add_argument("--think", type=float, default=1.0, help="mean pause between a student's steps, s")
+    parser.add_argument("--saturate", type=float, default=30.0, help="seconds of pause-free replay for throughput")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--env", action="append", default=[], help="KEY=VALUE for every server process")
+    args = parser.parse_args()
+    env = dict(kv.split("=", 1) for kv in args.env)
+    (ROOT / "artifacts").mkdir(exist_ok=True)
+    results = {"args": vars(args), "machine_before": machine_load(), "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+    print(f"machine before: {results['machine_before']}", flush=True)
+    one, steps = run_topology(1, None, args, env)
+    print_summary("1 process", one)
+    many, _ = run_topology(args.replicas, steps, args, env)
+    print_summary(f"{args.replicas} processes behind nginx", many)
+    results.update(one_process=one, behind_nginx=many, budgets=budgets(one, many),
+                   lesson_frames={f"{s.page}/{s.kind}#{i}": len(s.frames) for i, s in enumerate(steps)})
+    print(json.dumps(results["budgets"], indent=2))
+    out = ROOT / "benchmarks" / "results" / f"classroom-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2))
+    print(f"wrote {out}")
+
+
+def print_summary(title: str, s: dict) -> None:
+    print(f"\n== {title}: lesson took {s['lesson_seconds']:.0f} s, errors {s['errors']}, "
+          f"peak server RSS {s['server_peak_rss_mb']:.0f} MB, CPU median {s['cpu_percent_median']}%")
+    print(f"{'page':12} {'kind':12} {'n':>4} {'median':>9} {'p95':>9} {'max':>9}")
+    for page, kinds in s["pages"].items():
+        for kind, v in kinds.items():
+            print(f"{page:12} {kind:12} {v['n']:>4} {v['median_ms']:>7.0f}ms {v['p95_ms']:>7.0f}ms {v['max_ms']:>7.0f}ms")
+    sat = s["saturation"]
+    print(f"saturation: {sat['runs_per_s']:.1f} script runs/s ({sat['runs']} in {sat['seconds']:.0f} s), "
+          f"errors {sat['errors']}")
+    print(f"replica USS idle {s['replica_uss_mb_idle']} MB, after {s['replica_uss_mb_after']} MB")
+    for e in s["error_examples"] + sat["error_examples"]:
+        print(f"  error: {e}")
+
+
+if __name__ == "__main__":
+    main()

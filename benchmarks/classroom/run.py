@@ -1,0 +1,224 @@
+"""The classroom load test: the same 30 students against 1 Streamlit process and against N behind nginx."""
+
+import asyncio
+import os
+import random
+import statistics
+import threading
+import time
+from contextlib import contextmanager
+
+import psutil
+
+from benchmarks.classroom.protocol import Result, Sample, lesson
+from benchmarks.harness import percentile
+from testkit.server import ROOT, launch_chromium, streamlit_server
+
+LOAD_BUDGET_MS = 5000.0
+INTERACTION_BUDGET_MS = 1000.0
+SPEEDUP_BUDGET = 1.5
+
+
+class Sampler:
+    """Peak RSS of the server processes and the machine's CPU use, sampled every half second."""
+
+    def __init__(self, pids: list[int]):
+        self.procs = [psutil.Process(p) for p in pids]
+        self.peak_mb, self.cpu, self._stop = 0.0, [], threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _loop(self):
+        psutil.cpu_percent()
+        while not self._stop.wait(0.5):
+            self.cpu.append(psutil.cpu_percent())
+            self.peak_mb = max(self.peak_mb, sum(_rss(p) for p in self.procs) / 2**20)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def _rss(proc) -> int:
+    try:
+        return sum(p.memory_info().rss for p in [proc, *proc.children(recursive=True)])
+    except psutil.Error:
+        return 0
+
+
+def _uss_mb(pid: int) -> float:
+    try:
+        proc = psutil.Process(pid)
+        return sum(p.memory_full_info().uss for p in [proc, *proc.children(recursive=True)]) / 2**20
+    except psutil.Error:
+        return float("nan")
+
+
+@contextmanager
+def topology(replicas: int, extra_env: dict):
+    """Yield (url, replica_urls, replica_pids, all_pids): one bare process, or `replicas` behind nginx."""
+    if replicas == 1:
+        with streamlit_server(extra_env=extra_env) as (url, proc):
+            yield url, [url], [proc.pid], [proc.pid]
+    else:
+        from deploy.classroom import cluster
+
+        with cluster(replicas=replicas, bind="127.0.0.1", extra_env=extra_env,
+                     run_dir=ROOT / "artifacts" / "classroom-bench") as c:
+            pids = [p.pid for p in c.procs]
+            yield c.url, c.replica_urls, pids[:-1], pids
+
+
+def browser_student(url: str, name: str, delay: float, samples: list, think: float) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.classroom.lesson import run_lesson
+
+    time.sleep(delay)
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        page = browser.new_page(viewport={"width": 1440, "height": 1400})
+        try:
+            for page_name, kind, ms in run_lesson(page, url, lambda i: time.sleep(think if i else 0)):
+                samples.append(Sample(page_name, kind, ms, name))
+            if page.locator('[data-testid="stException"]').count():
+                samples.append(Sample("browser", "interaction", 0, name, False, "exception shown on the page"))
+        except Exception as exc:  # noqa: BLE001 - a failed lesson is a measured error
+            samples.append(Sample("browser", "interaction", 0, name, False, f"{type(exc).__name__}: {exc}"[:300]))
+        finally:
+            browser.close()
+
+
+def lesson_phase(url: str, steps, students: int, browsers: int, ramp: float, think: float, seed: int):
+    """All students arrive within `ramp` seconds and do the lesson once, pausing `think` s (±50%) per step."""
+    rng = random.Random(seed)
+    delays = sorted(rng.uniform(0, ramp) for _ in range(students))
+    browser_samples: list[Sample] = []
+    threads = [threading.Thread(target=browser_student, args=(url, f"browser-{i}", delays[i], browser_samples, think))
+               for i in range(browsers)]
+    result = Result()
+
+    async def protocol_students():
+        async def one(i):
+            await asyncio.sleep(delays[i])
+            await lesson(url, f"ws-{i}", steps, result, think_s=lambda: think * rng.uniform(0.5, 1.5))
+        await asyncio.gather(*(one(i) for i in range(browsers, students)))
+
+    t0 = time.monotonic()
+    for t in threads:
+        t.start()
+    asyncio.run(protocol_students())
+    for t in threads:
+        t.join()
+    return result.samples + browser_samples, time.monotonic() - t0
+
+
+def saturation_phase(url: str, steps, students: int, seconds: float) -> dict:
+    """Every student replays the lesson with no pause, over and over: finished script runs per second."""
+    result = Result()
+
+    async def go():
+        until = time.monotonic() + seconds
+        await asyncio.gather(*(lesson(url, f"sat-{i}", steps, result, loops=0, until=until) for i in range(students)))
+
+    t0 = time.monotonic()
+    asyncio.run(go())
+    elapsed = time.monotonic() - t0
+    errors = [s for s in result.samples if not s.ok]
+    return {"runs": result.runs, "seconds": elapsed, "runs_per_s": result.runs / elapsed, "errors": len(errors),
+            "error_examples": sorted({s.error for s in errors})[:5]}
+
+
+def summarize(samples: list[Sample]) -> dict:
+    out = {"pages": {}, "errors": 0, "error_examples": []}
+    for s in samples:
+        if not s.ok:
+            out["errors"] += 1
+            if s.error not in out["error_examples"] and len(out["error_examples"]) < 8:
+                out["error_examples"].append(f"{s.student} {s.page}: {s.error}")
+            continue
+        out["pages"].setdefault(s.page, {}).setdefault(s.kind, []).append(s.ms)
+    for kinds in out["pages"].values():
+        for kind, values in kinds.items():
+            kinds[kind] = {"n": len(values), "median_ms": statistics.median(values),
+                           "p95_ms": percentile(values, 0.95), "max_ms": max(values)}
+    return out
+
+
+def record_steps(url: str):
+    """The lesson's BackMsgs, as one real chromium sends them (it also warms this server up)."""
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.classroom.lesson import record
+
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            return record(browser, url)
+        finally:
+            browser.close()
+
+
+def run_topology(replicas: int, steps, args, extra_env: dict) -> tuple[dict, list]:
+    """Measure one topology; with steps=None the lesson is first recorded on it. Returns (summary, steps)."""
+    with topology(replicas, extra_env) as (url, replica_urls, replica_pids, pids):
+        recorded = None
+        if steps is None:
+            steps, recorded = record_steps(url)
+        for rurl in replica_urls:  # the teacher opened the app before class: every replica is warm
+            asyncio.run(lesson(rurl, "warm-up", steps, Result()))
+        idle_uss = [_uss_mb(p) for p in replica_pids]
+        with Sampler(pids) as sampler:
+            samples, seconds = lesson_phase(url, steps, args.students, args.browsers, args.ramp, args.think, args.seed)
+        summary = summarize(samples)
+        summary.update(lesson_seconds=seconds, server_peak_rss_mb=sampler.peak_mb,
+                       cpu_percent_median=statistics.median(sampler.cpu) if sampler.cpu else None,
+                       replica_uss_mb_idle=idle_uss, replica_uss_mb_after=[_uss_mb(p) for p in replica_pids],
+                       replica_rss_mb_after=[_rss(psutil.Process(p)) / 2**20 for p in replica_pids])
+        if len(pids) > len(replica_pids):
+            summary["nginx_rss_mb"] = _rss(psutil.Process(pids[-1])) / 2**20
+        summary["saturation"] = saturation_phase(url, steps, args.students, args.saturate)
+        summary.update(replicas=replicas, url=url)
+        if recorded:
+            summary["recording_browser_ms"] = [[p, k, round(ms)] for p, k, ms in recorded]
+        return summary, steps
+
+
+def budgets(one: dict, many: dict) -> dict:
+    def within(summary):
+        loads = [v["p95_ms"] for kinds in summary["pages"].values() for k, v in kinds.items() if k == "load"]
+        acts = [v["p95_ms"] for kinds in summary["pages"].values() for k, v in kinds.items() if k == "interaction"]
+        return {"load_p95_max_ms": max(loads, default=0), "interaction_p95_max_ms": max(acts, default=0),
+                "loads_ok": max(loads, default=0) <= LOAD_BUDGET_MS,
+                "interactions_ok": max(acts, default=0) <= INTERACTION_BUDGET_MS,
+                "errors_ok": summary["errors"] == 0 and summary["saturation"]["errors"] == 0}
+
+    speedup = many["saturation"]["runs_per_s"] / max(1e-9, one["saturation"]["runs_per_s"])
+    return {"one_process": within(one), "behind_nginx": within(many), "throughput_speedup": speedup,
+            "speedup_ok": speedup >= SPEEDUP_BUDGET}
+
+
+def machine_load(seconds: float = 5.0) -> dict:
+    """How busy the machine was before the benchmark started (other work shares these cores)."""
+    return {"cpus": os.cpu_count(), "loadavg": os.getloadavg(), "cpu_percent_before": psutil.cpu_percent(seconds),
+            "busiest_other_processes": _busiest()}
+
+
+def _busiest(n: int = 6) -> list[str]:
+    procs = list(psutil.process_iter(["pid", "name", "cmdline"]))
+    for p in procs:
+        try:
+            p.cpu_percent()
+        except psutil.Error:
+            pass
+    time.sleep(1.0)
+    rows = []
+    for p in procs:
+        try:
+            rows.append((p.cpu_percent(), " ".join(p.info["cmdline"] or [p.info["name"] or "?"])[:90]))
+        except psutil.Error:
+            pass
+    return [f"{cpu:.0f}% {cmd}" for cpu, cmd in sorted(rows, reverse=True)[:n] if cpu > 1]

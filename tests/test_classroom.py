@@ -1,0 +1,123 @@
+"""Classroom mode without a browser: the class code check, the rate limit, the join address, the nginx config."""
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from app import classroom
+from app.classroom import code_matches, join_url, lan_address, qr_text, wait_seconds
+from deploy.classroom import NGINX, TEMPLATE, render_nginx_conf
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_code_check_accepts_only_the_exact_code():
+    assert code_matches("xyz", "xyz")
+    assert code_matches("  xyz ", "xyz")
+    assert not code_matches("XYZ", "xyz")
+    assert not code_matches("xy", "xyz")
+    assert not code_matches("", "xyz")
+    assert not code_matches("xyz" + "z" * 100, "xyz")
+
+
+def test_rate_limit_blocks_the_sixth_guess_in_a_minute_then_lets_go():
+    guesses = [100.0, 101.0, 102.0, 103.0]
+    assert wait_seconds(guesses, 104.0) == 0.0  # 4 wrong guesses: a fifth is allowed
+    guesses.append(104.0)
+    assert wait_seconds(guesses, 105.0) == pytest.approx(55.0)  # until the first one is a minute old
+    assert wait_seconds(guesses, 160.0) == 0.0
+    assert wait_seconds([1.0] * 50, 62.0) == 0.0  # old guesses do not count
+
+
+def _fake(outputs: dict):
+    return lambda cmd: outputs.get(cmd[0], "")
+
+
+def test_lan_address_uses_the_default_route_source():
+    run = _fake({"ip": "1.0.0.0 via 192.168.1.1 dev wlan0 src 192.168.1.23 uid 1000\n    cache\n",
+                 "hostname": "10.0.0.5 fd00::2\n"})
+    assert lan_address(run) == "192.168.1.23"
+
+
+def test_lan_address_falls_back_to_hostname_i_then_the_hostname(monkeypatch):
+    assert lan_address(_fake({"ip": "", "hostname": "127.0.1.1 fd00::1 10.0.0.5\n"})) == "10.0.0.5"
+    monkeypatch.setattr(classroom.socket, "gethostname", lambda: "teacher-laptop")
+    assert lan_address(_fake({})) == "teacher-laptop"
+    assert lan_address(_fake({"ip": "local 127.0.0.1 dev lo src 127.0.0.1"})) == "teacher-laptop"
+
+
+def test_lan_address_on_this_machine_is_not_loopback():
+    assert not lan_address().startswith("127.")
+
+
+def test_join_url():
+    assert join_url("192.168.1.23", 8080) == "http://192.168.1.23:8080/"
+    assert join_url("fd00::2", 8080) == "http://[fd00::2]:8080/"
+    assert join_url("laptop", 80) == "http://laptop/"
+
+
+def test_qr_code_decodes_back_to_the_url():
+    """The terminal QR code is segno's matrix: compare it module by module with segno's own PNG rendering."""
+    import segno
+
+    url = "http://192.168.1.23:8080/"
+    rows = qr_text(url).splitlines()
+    matrix = [list(r) for r in segno.make(url, error="m", micro=False).matrix_iter(scale=1, border=2)]
+    assert len(rows) == (len(matrix) + 1) // 2
+    for i, line in enumerate(rows):
+        top = matrix[2 * i]
+        bottom = matrix[2 * i + 1] if 2 * i + 1 < len(matrix) else [0] * len(top)
+        for ch, t, b in zip(line, top, bottom, strict=True):
+            assert ch == {(0, 0): "\u2588", (1, 0): "\u2584", (0, 1): "\u2580", (1, 1): " "}[(bool(t), bool(b))]
+    svg = classroom.qr_svg(url)
+    assert svg.startswith("<svg") and "http" not in svg  # drawn locally, nothing to fetch
+
+
+def test_join_info_only_in_classroom_mode(monkeypatch):
+    monkeypatch.delenv(classroom.JOIN_URL_ENV, raising=False)
+    assert classroom.join_info() is None
+    monkeypatch.setenv(classroom.JOIN_URL_ENV, "http://10.0.0.5:8080/")
+    info = classroom.join_info()
+    assert info.url == "http://10.0.0.5:8080/" and info.qr_svg.startswith("<svg")
+
+
+def test_nginx_config_is_sticky_and_upgrades_websockets(tmp_path):
+    conf = render_nginx_conf(["127.0.0.1:9001", "127.0.0.1:9002"], "0.0.0.0:8080", tmp_path)
+    assert "{{" not in conf
+    assert re.search(r"hash \$convlab_key consistent;", conf)
+    assert not re.search(r"^\s*ip_hash", conf, re.M)  # one NAT address would pin a whole class
+    assert conf.count("server 127.0.0.1:900") == 2
+    assert "proxy_set_header Upgrade $http_upgrade;" in conf
+    assert "listen 0.0.0.0:8080;" in conf
+    assert f"pid {tmp_path}/nginx.pid;" in conf
+
+
+@pytest.mark.skipif(not Path(NGINX).exists(), reason="nginx is not installed (`make test` installs it)")
+def test_nginx_accepts_the_rendered_config(tmp_path):
+    (tmp_path / "tmp").mkdir()
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(render_nginx_conf(["127.0.0.1:9001"], "127.0.0.1:18080", tmp_path, TEMPLATE.read_text()))
+    out = subprocess.run([NGINX, "-t", "-p", str(tmp_path), "-c", str(conf), "-e", str(tmp_path / "error.log")],
+                         capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+
+
+def test_compose_file_runs_replicas_behind_nginx():
+    yaml = pytest.importorskip("yaml")
+    compose = yaml.safe_load((ROOT / "deploy" / "compose.yaml").read_text())
+    services = compose["services"]
+    replicas = [name for name in services if name.startswith("replica")]
+    assert len(replicas) >= 2
+    lb = services["nginx"]
+    assert set(replicas) <= set(lb["depends_on"])
+    command = " ".join(lb["command"])
+    for name in replicas:
+        assert f"{name}:8501" in command
+    assert (ROOT / "deploy" / "Dockerfile").is_file()
+    if shutil.which("docker-compose"):
+        out = subprocess.run(["docker-compose", "-f", str(ROOT / "deploy" / "compose.yaml"), "config", "-q"],
+                             capture_output=True, text=True, check=False)
+        assert out.returncode == 0, out.stderr
