@@ -87,7 +87,7 @@ def qr_svg(url: str) -> str:
     """The URL as a QR code (error correction M), an SVG string drawn locally by segno."""
     import segno
 
-    return segno.make(url, error="m", micro=False).svg_inline(scale=8, border=2, dark="#000000", light="#ffffff")
+    return segno.make(url, error="m", micro=False).svg_inline(scale=10, border=2, dark="#000000", light="#ffffff")
 
 
 def qr_text(url: str) -> str:

@@ -7,13 +7,16 @@ the editor announces the stack it shows (a window event with its id), and when t
 stack this chart was drawn for, the chart asks for a rerun of its own fragment (a trigger value).
 So an edit first redraws only the editor's fragment (the shape table), and the chart, the code and
 the captions follow one round trip later.
+
+The SVG is drawn at the width it is shown (the element reports its width, a state value "width"), so one
+SVG unit is one CSS pixel and its text is exactly components.theme.font_size() at any window size.
 """
 
 from html import escape
 
 import streamlit as st
 
-from components.theme import CATEGORICAL
+from components.theme import CATEGORICAL, font_size, line_width
 
 BAR_TEXT = "#8a5a00"  # dark orange: readable on white, matches the bars' axis
 
@@ -23,12 +26,18 @@ def _ticks(top: float, n: int = 4) -> list[int]:
     return list(range(0, int(top) + 1, step))
 
 
-def depth_svg(labels: list[str], resolution: list[int], maps: list[int], projector: bool) -> str:
-    """Bars: feature maps per layer (right axis); line: spatial resolution in pixels per side (left axis)."""
-    fs = 19 if projector else 13
-    lw = 4 if projector else 2.5
-    w, h = 900, 380 if projector else 300
-    left, right, top, bottom = 8 + 3.2 * fs, 8 + 3.2 * fs, 2.6 * fs, 3.2 * fs
+DEFAULT_WIDTH = 900  # CSS px, until the element has reported the width it is shown at
+
+
+def depth_svg(labels: list[str], resolution: list[int], maps: list[int], projector: bool | None = None,
+              width: int = DEFAULT_WIDTH) -> str:
+    """Bars: feature maps per layer (right axis); line: spatial resolution in pixels per side (left axis).
+
+    Drawn for `width` CSS px (one SVG unit per pixel), text at the theme's figure size."""
+    fs, lw = font_size(projector), line_width(projector)
+    w = max(320, min(4000, int(width)))
+    h = round(fs * 17)
+    left, right, top, bottom = 8 + 3.2 * fs, 8 + 3.2 * fs, (2.6 if w - 3.2 * fs > fs * 33 else 3.9) * fs, 3.2 * fs
     pw, ph = w - left - right, h - top - bottom
     res_top, map_top = max(resolution) * 1.15 or 1, max(maps) * 1.25 or 1
     n = len(labels)
@@ -54,10 +63,13 @@ def depth_svg(labels: list[str], resolution: list[int], maps: list[int], project
     for x, label, m, r in zip(xs, labels, maps, resolution, strict=True):
         y = y_map(m)
         tip = escape(f"{label}: {m} feature maps, {r}x{r} pixels")
+        short = label if slot > fs * 0.62 * len(label) else label.split("·")[0]  # narrow slots: the row number
         out.append(f'<rect x="{x - bar_w / 2:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{top + ph - y:.1f}" '
                    f'fill="{CATEGORICAL[1]}" fill-opacity="0.75"><title>{tip}</title></rect>'
-                   f'<text x="{x:.1f}" y="{y - 4:.1f}" text-anchor="middle" fill="{BAR_TEXT}">{m}</text>'
-                   f'<text x="{x:.1f}" y="{top + ph + fs * 1.3:.1f}" text-anchor="middle" fill="#111">{escape(label)}</text>')
+                   + (f'<text x="{x:.1f}" y="{y - 4:.1f}" text-anchor="middle" fill="{BAR_TEXT}">{m}</text>'
+                      if slot > fs * 0.62 * len(str(m)) else "")
+                   + f'<text x="{x:.1f}" y="{top + ph + fs * 1.3:.1f}" text-anchor="middle" fill="#111">'
+                   f'{escape(short)}</text>')
     points = " ".join(f"{x:.1f},{y_res(r):.1f}" for x, r in zip(xs, resolution, strict=True))
     out.append(f'<polyline points="{points}" fill="none" stroke="{CATEGORICAL[0]}" stroke-width="{lw}"/>')
     for x, label, r in zip(xs, labels, resolution, strict=True):
@@ -70,11 +82,12 @@ def depth_svg(labels: list[str], resolution: list[int], maps: list[int], project
                f'<text transform="translate({w - fs * 0.3:.1f} {top + ph / 2:.1f}) rotate(-90)" text-anchor="middle" '
                f'fill="{BAR_TEXT}">feature maps</text>')
     legend_y = fs * 1.2
+    second_x, second_y = (left + fs * 14, legend_y) if w - left > fs * 33 else (left, legend_y + fs * 1.3)
     out.append(f'<rect x="{left}" y="{legend_y - fs * 0.8:.1f}" width="{fs}" height="{fs}" fill="{CATEGORICAL[1]}" '
                f'fill-opacity="0.75"/><text x="{left + fs * 1.4}" y="{legend_y:.1f}" fill="#111">feature maps '
-               f'(channels)</text><line x1="{left + fs * 14}" x2="{left + fs * 16}" y1="{legend_y - fs * 0.3:.1f}" '
-               f'y2="{legend_y - fs * 0.3:.1f}" stroke="{CATEGORICAL[0]}" stroke-width="{lw}"/>'
-               f'<text x="{left + fs * 16.5}" y="{legend_y:.1f}" fill="#111">resolution (pixels per side)</text>')
+               f'(channels)</text><line x1="{second_x}" x2="{second_x + fs * 1.1}" y1="{second_y - fs * 0.3:.1f}" '
+               f'y2="{second_y - fs * 0.3:.1f}" stroke="{CATEGORICAL[0]}" stroke-width="{lw}"/>'
+               f'<text x="{second_x + fs * 1.4}" y="{second_y:.1f}" fill="#111">resolution (pixels per side)</text>')
     out.append("</svg>")
     return "".join(out)
 
@@ -85,10 +98,22 @@ if (!hub.listening) {
   hub.listening = true;
   window.addEventListener("convlab-anatomy-stack", (ev) => { hub.latest = ev.detail; if (hub.follow) hub.follow(); });
 }
-export default function ({ data, parentElement, setTriggerValue }) {
+export default function ({ data, parentElement, setTriggerValue, setStateValue }) {
   const root = parentElement.querySelector(".ad-root");
   if (!root || !data) return;
   if (root.__svg !== data.svg) { root.innerHTML = data.svg; root.__svg = data.svg; }
+  // Draw at the shown width: report it when it differs from the width this SVG was drawn for.
+  const report = () => {
+    const w = Math.round(root.clientWidth);
+    if (w > 0 && Math.abs(w - data.width) > 4 && root.__reported !== w) { root.__reported = w; setStateValue("width", w); }
+  };
+  report();
+  if (!root.__observer) {
+    let timer = null;
+    root.__observer = new ResizeObserver(() => { clearTimeout(timer); timer = setTimeout(() => root.__report(), 250); });
+    root.__observer.observe(root);
+  }
+  root.__report = report;
   root.dataset.stack = data.stack_id;
   const follow = () => {
     const want = hub.latest;
@@ -103,7 +128,16 @@ _chart = st.components.v2.component("convlab_anatomy_depth", html='<div class="a
                                     css=".ad-root { line-height: 0; } .ad-root svg { display: block; }")
 
 
-def depth_chart(labels: list[str], resolution: list[int], maps: list[int], projector: bool, stack_id: str) -> None:
+def shown_width(key: str) -> int:
+    """The width (CSS px) the chart under `key` last reported, else DEFAULT_WIDTH."""
+    value = st.session_state.get(key)
+    width = value.get("width") if isinstance(value, dict) else getattr(value, "width", None)
+    ok = isinstance(width, int | float) and not isinstance(width, bool) and 100 <= width <= 10_000
+    return int(width) if ok else DEFAULT_WIDTH
+
+
+def depth_chart(labels: list[str], resolution: list[int], maps: list[int], stack_id: str, key: str) -> None:
     """Put the SVG on the page; `stack_id` names the stack it shows (components.stack_editor.stack_id)."""
-    _chart(key="anatomy_depth", data=dict(svg=depth_svg(labels, resolution, maps, projector), stack_id=stack_id),
-           on_sync_change=lambda: None, width="stretch")
+    width = shown_width(key)
+    _chart(key=key, data=dict(svg=depth_svg(labels, resolution, maps, width=width), stack_id=stack_id, width=width),
+           on_sync_change=lambda: None, on_width_change=lambda: None, width="stretch")

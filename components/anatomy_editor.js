@@ -93,7 +93,13 @@ function build(st) {
     bin.textContent = "✕";
     bin.title = `Delete row ${i + 1}`;
     bin.setAttribute("aria-label", `Delete row ${i + 1}`);
-    bin.addEventListener("click", () => { st.rows.splice(i, 1); build(st); send(st); });
+    bin.addEventListener("click", () => {
+      st.rows.splice(i, 1);
+      build(st);
+      send(st);
+      const add = st.root.querySelector(".ae-add");
+      add.disabled = Boolean(st.d.disabled) || st.rows.length >= (st.d.max_rows || 64);
+    });
     del.appendChild(bin);
     tr.appendChild(del);
     body.appendChild(tr);
@@ -104,9 +110,11 @@ function setup(root) {
   const st = { root, rows: [], seq: 0, d: null, version: null, setStateValue: null };
   const head = root.querySelector("thead tr");
   root.querySelector(".ae-add").addEventListener("click", () => {
+    if (st.rows.length >= (st.d.max_rows || 64)) return;
     st.rows.push({ layer: st.d.new_kind, out: null, k: null, stride: null, padding: null });
     build(st);
     send(st);
+    root.querySelector(".ae-add").disabled = st.rows.length >= (st.d.max_rows || 64);
     const added = root.querySelector(`select[data-row="${st.rows.length - 1}"]`);
     if (added) added.focus();
   });
@@ -136,6 +144,8 @@ export default function (component) {
     build(st);
   }
   root.querySelectorAll("input, select, button").forEach((el) => { el.disabled = Boolean(data.disabled); });
+  const add = root.querySelector(".ae-add");
+  if (st.rows.length >= (data.max_rows || 64)) { add.disabled = true; add.title = `At most ${data.max_rows} layers`; }
   root.dataset.version = String(data.version);
   // Tell the depth chart which stack the shape table now shows, once this frame is drawn.
   requestAnimationFrame(() => setTimeout(() => window.dispatchEvent(

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from PIL import Image
 
 from components.theme import CATEGORICAL, DIVERGING_LUT, colorize, font_size, line_width
+from components.theme import projector as projector_mode
 
 
 def png_data_uri(rgb: np.ndarray) -> str:
@@ -20,12 +21,13 @@ def png_data_uri(rgb: np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def styled_figure(traces: list[dict], layout: dict, projector: bool) -> go.Figure:
+def styled_figure(traces: list[dict], layout: dict, projector: bool | None = None) -> go.Figure:
     """go.Figure built once from plain dicts with components.theme.style_figure's look already applied.
 
     Same result as style_figure(go.Figure(traces, layout)), without its update_* calls (about 10 ms a
     figure): these figures are rebuilt every poll while a model trains, beside other sessions' work.
     """
+    projector = projector_mode() if projector is None else projector
     size, width = font_size(projector), line_width(projector)
     layout = {**layout, "font": dict(size=size, color="#000000" if projector else "#111111"),
               "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff", "margin": dict(l=10, r=10, t=10, b=10),
@@ -41,12 +43,14 @@ def styled_figure(traces: list[dict], layout: dict, projector: bool) -> go.Figur
     return go.Figure(styled, layout=layout)
 
 
-def curves_figure(train: list[tuple], heldout: list[tuple], epoch_marks: list[int], projector: bool) -> go.Figure:
+def curves_figure(train: list[tuple], heldout: list[tuple], epoch_marks: list[int],
+                  projector: bool | None = None) -> go.Figure:
     """Loss (left) and accuracy (right) against iteration; train and held-out lines; dotted epoch ends.
 
     train/heldout: [(iteration, loss, accuracy)]. Built from plain dicts (no make_subplots/add_vline):
     it is redrawn every poll while training, so it must stay cheap.
     """
+    projector = projector_mode() if projector is None else projector
     traces = []
     for points, name, color, dash in ((train, "train (recent batches)", CATEGORICAL[0], "solid"),
                                       (heldout, "held-out test digits", CATEGORICAL[3], "dash")):
@@ -70,12 +74,13 @@ def curves_figure(train: list[tuple], heldout: list[tuple], epoch_marks: list[in
         legend=dict(orientation="h", y=-0.25, x=0)), projector)
 
 
-def kernel_grid_figure(snapshots: list[tuple[int, np.ndarray]], projector: bool, cell: int = 12,
+def kernel_grid_figure(snapshots: list[tuple[int, np.ndarray]], projector: bool | None = None, cell: int = 12,
                        gap: int = 6) -> go.Figure:
     """One row per snapshot (iteration), one column per conv1 kernel (first input channel), zero-centred.
 
     snapshots: [(iteration, weights (maps, k, k))]; blue = negative, white = 0, red = positive.
     """
+    projector = projector_mode() if projector is None else projector
     maps, k = snapshots[0][1].shape[0], snapshots[0][1].shape[-1]
     size = cell * k
     scale = max(float(np.abs(w).max()) for _, w in snapshots) or 1.0

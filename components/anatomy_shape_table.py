@@ -8,6 +8,7 @@ from html import escape
 
 import streamlit as st
 
+from components.theme import projector as projector_mode
 from models.architecture import Row, shape_text
 
 COLUMNS = ("#", "Layer", "Output shape", "Parameters", "Receptive field", "Jump", "Check")
@@ -67,10 +68,11 @@ def _row_class(line: dict) -> str:
     return {"✖": "bad", "…": "waiting"}.get(line["Check"][:1], "")
 
 
-def table_html(lines: list[dict], projector: bool) -> str:
+def table_html(lines: list[dict], projector: bool | None = None) -> str:
     def cell(col: str, value: str) -> str:
         return f'<td class="{CLASSES.get(col, "num")}">{escape(value)}</td>'
 
+    projector = projector_mode() if projector is None else projector
     head = "".join(f'<th class="num">{c}</th>' if c in NUMERIC else f"<th>{c}</th>" for c in COLUMNS)
     body = "".join(f'<tr class="{_row_class(line)}">' + "".join(cell(c, line[c]) for c in COLUMNS) + "</tr>"
                    for line in lines)
@@ -78,6 +80,6 @@ def table_html(lines: list[dict], projector: bool) -> str:
             f'data-testid="anatomy-shapes"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')
 
 
-def shape_table(rows: list[Row], input_shape: tuple[int, ...], total: int, projector: bool = False) -> None:
+def shape_table(rows: list[Row], input_shape: tuple[int, ...], total: int) -> None:
     """Input plus one line per layer: output shape, parameters, receptive field, jump, and any problem."""
-    st.html(table_html(shape_lines(rows, input_shape, total), projector))
+    st.html(table_html(shape_lines(rows, input_shape, total)))

@@ -1,10 +1,11 @@
 """The network as boxes: resolution falls (smaller squares) while the number of maps rises (deeper stacks).
 
-Plain HTML that wraps onto more lines on a narrow screen: each stage is a small SVG drawing of its
+Plain HTML that wraps onto more lines on a narrow screen: each stage is a small SVG picture of its
 maps with its name, shape and parameter count underneath as page text in the theme's figure size.
 `data-testid="network-diagram"` and its `data-answer` attribute are what the browser tests read.
 """
 
+import base64
 import html
 
 import streamlit as st
@@ -14,7 +15,7 @@ from components.theme import CATEGORICAL, font_size, projector
 _CSS = """<style>
 .nd-root { display: flex; flex-wrap: wrap; align-items: flex-end; gap: 0.4em 0; font-size: %(font)spx; color: #000; }
 .nd-stage { display: flex; flex-direction: column; align-items: center; min-width: 4.6em; text-align: center; }
-.nd-stage svg { display: block; }
+.nd-stage img { display: block; }
 .nd-name { font-weight: 700; line-height: 1.2; }
 .nd-shape, .nd-params { line-height: 1.2; }
 .nd-params { color: #333; }
@@ -45,8 +46,10 @@ def _picture(stage, answer: str | None, unit: float) -> str:
         if answer is not None:
             parts.append(f'<text x="{1 + width / 2:.1f}" y="{box / 2 + 7 * unit:.1f}" text-anchor="middle" '
                          f'font-weight="800" font-size="{20 * unit:.0f}" fill="#000">{html.escape(answer)}</text>')
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width + 2:.0f}" height="{box:.0f}" '
-            f'aria-hidden="true">{"".join(parts)}</svg>')
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width + 2:.0f}" height="{box:.0f}" '
+           f'font-family="sans-serif">{"".join(parts)}</svg>')
+    src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return f'<img src="{src}" width="{width + 2:.0f}" height="{box:.0f}" alt="">'  # st.html drops inline SVG
 
 
 def network_diagram(stages, answer: int | None = None) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from components.layout import plain
 from components.theme import projector
 from models.pipeline import make_step, move_step, remove_step
 from models.transform_specs import CATALOGUE, Param, SpecError, spec
@@ -84,8 +85,12 @@ def _new_id(state, next_id_key: str) -> str:
     return f"s{state[next_id_key] - 1}"
 
 
-def add_step(steps: list[dict], name: str, state, next_id_key: str) -> None:
+def add_step(steps: list[dict], name: str, state, next_id_key: str, max_steps: int) -> bool:
+    """Append a step with default settings; False (nothing added) when the pipeline already has max_steps."""
+    if len(steps) >= max_steps:
+        return False
     steps.append(make_step(name, None, _new_id(state, next_id_key)))
+    return True
 
 
 def _header(steps: list[dict], i: int, step: dict, prefix: str, refresh) -> None:
@@ -93,16 +98,16 @@ def _header(steps: list[dict], i: int, step: dict, prefix: str, refresh) -> None
     on_key = f"{prefix}{sid}__on"
     if on_key not in st.session_state:
         st.session_state[on_key] = step["enabled"]
-    st.markdown(f"**{i + 1}. {step['name']}**" + ("" if st.session_state[on_key] else " · *off*"))
+    st.markdown(f"**{i + 1}. {plain(step['name'])}**" + ("" if st.session_state[on_key] else " · *off*"))
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         st.toggle("on", key=on_key, help="Switch this step off without losing its settings.",
                   on_change=_on_toggle, args=(step, on_key, refresh))
-        st.button("", icon=":material/arrow_upward:", key=f"{prefix}{sid}__up", help="Move up", type="tertiary",
+        st.button("Up", key=f"{prefix}{sid}__up", help=f"Move step {i + 1} up", type="tertiary",
                   on_click=_then, args=(move_step, refresh, steps, sid, -1), disabled=i == 0)
-        st.button("", icon=":material/arrow_downward:", key=f"{prefix}{sid}__down", help="Move down",
+        st.button("Down", key=f"{prefix}{sid}__down", help=f"Move step {i + 1} down",
                   type="tertiary", on_click=_then, args=(move_step, refresh, steps, sid, 1),
                   disabled=i == len(steps) - 1)
-        st.button("", icon=":material/delete:", key=f"{prefix}{sid}__remove", help="Remove this step",
+        st.button("Remove", key=f"{prefix}{sid}__remove", help=f"Remove step {i + 1}",
                   type="tertiary", on_click=_then, args=(remove_step, refresh, steps, sid))
     step["enabled"] = bool(st.session_state[on_key])
     if not projector():
@@ -133,7 +138,7 @@ def render_steps(steps: list[dict], prefix: str, per_row: int = 2,
                     _param_widget(param, key, _on_param, (step, param, key, refresh))
                     error = _read(step, param, key)
                     if error:
-                        st.error(error)
+                        st.error(plain(error))
 
 
 def catalogue_names() -> list[str]:

@@ -4,12 +4,14 @@ The editor sends every committed edit at once (st.data_editor holds each edit ba
 sends it), so the shape table beside it (components.anatomy_shape_table) updates in one round trip.
 """
 
-import hashlib
+import math
 from pathlib import Path
 
 import streamlit as st
 
-from models.architecture import KIND_NAMES, KINDS, Layer
+from components.theme import projector
+from models.architecture import KIND_NAMES, KINDS, MAX_LAYERS, Layer
+from models.content_id import content_id
 
 _HERE = Path(__file__).parent
 COLUMNS = ("layer", "out", "k", "stride", "padding")
@@ -33,15 +35,20 @@ _editor = st.components.v2.component(
 
 
 def _int_or_none(value) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+    """A whole number clamped to 0..MAX_VALUE; anything else (text, NaN, infinity, True) is blank."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     return max(0, min(MAX_VALUE, int(value)))
 
 
 def rows_to_spec(rows: list) -> list[Layer]:
-    """The editor's rows ([{"layer", "out", "k", "stride", "padding"}]) as Layers; junk becomes blank."""
+    """The editor's rows ([{"layer", "out", "k", "stride", "padding"}]) as Layers; junk becomes blank.
+
+    At most MAX_LAYERS + 1 rows are read (one past the limit, so the page can say the stack is too long)."""
     spec = []
-    for r in rows if isinstance(rows, list) else []:
+    for r in rows[:MAX_LAYERS + 1] if isinstance(rows, list) else []:
         if isinstance(r, dict):
             kind = r.get("layer") if r.get("layer") in KINDS else ""
             spec.append(Layer(kind, *(_int_or_none(r.get(c)) for c in COLUMNS[1:])))
@@ -56,16 +63,15 @@ def _sent(value, key: str) -> dict | None:
     """The editor's last report {"rows": [...], "seq": n, "version": key} if it belongs to this editor."""
     sent = value.get("rows") if isinstance(value, dict) else getattr(value, "rows", None)
     ok = isinstance(sent, dict) and sent.get("version") == key and isinstance(sent.get("rows"), list)
-    return sent if ok else None
+    return sent if ok and isinstance(sent.get("seq") or 0, int) else None
 
 
 def stack_id(spec: list[Layer], input_shape: tuple[int, ...]) -> str:
     """A short name for a stack on an input, shared by the editor and the chart that follows it."""
-    return hashlib.sha1(repr((list(spec), tuple(input_shape))).encode()).hexdigest()[:12]
+    return content_id(tuple(spec), tuple(input_shape))
 
 
-def layer_editor(spec: list[Layer], key: str, input_shape: tuple[int, ...], projector: bool = False,
-                 disabled: bool = False) -> list[Layer]:
+def layer_editor(spec: list[Layer], key: str, input_shape: tuple[int, ...], disabled: bool = False) -> list[Layer]:
     """An editable table of layers starting from `spec`; returns the edited stack.
 
     Each row has a bin; "+ Add layer" appends a ReLU row. Under `key`, session state holds
@@ -77,7 +83,7 @@ def layer_editor(spec: list[Layer], key: str, input_shape: tuple[int, ...], proj
     data = dict(rows=_spec_rows(current), stack_id=stack_id(current, input_shape),
                 seq=int(before.get("seq") or 0) if before else 0, version=key,
                 kinds=[[k, KIND_NAMES[k]] for k in KINDS], titles=TITLES, help=HELP, new_kind=NEW_KIND,
-                projector=projector, disabled=disabled)
+                projector=projector(), disabled=disabled, max_rows=MAX_LAYERS)
     sent = _sent(_editor(key=key, data=data, default={"rows": None}, on_rows_change=lambda: None,
                          width="stretch"), key)
     return rows_to_spec(sent["rows"]) if sent else list(spec)

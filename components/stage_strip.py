@@ -37,7 +37,9 @@ def strip_html(result, per_row: int) -> str:
 def render_strip(result, per_row: int) -> None:
     """result: models.pipeline.RunResult. Stages in rows of `per_row`, then the failing step, if any."""
     st.html(memo_html(result, ("strip", per_row), lambda: strip_html(result, per_row)))
-    if result.problem:
-        p = result.problem
+    p = result.problem
+    if p and p.over_budget:
+        st.error(plain(p.message), icon=":material/timer_off:")
+    elif p:
         st.error(plain(f"Step {p.index + 1} ({p.step['name']}) cannot run here. {p.message} "
                        "The stages before it are shown above."), icon=":material/block:")

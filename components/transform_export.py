@@ -18,14 +18,6 @@ conversion: it computes `(x − mean) / std` and expects x in 0..1.
 """
 
 
-def image_line(name: str, is_sample: bool, notes: list[str]) -> str:
-    """Source that loads the same PIL image the page used."""
-    if is_sample:
-        return f'image = Image.open("assets/samples/{name}").convert("RGB")  # ConvLab sample image'
-    comment = "".join(f"\n# note: {n}" for n in notes)
-    return f'image = Image.open("{name}").convert("RGB")  # your upload{comment}'
-
-
 def render_export(steps: list[dict], seed: int, line: str, import_key: str, on_import) -> None:
     code = export_code(steps, seed, line)
     st.markdown("**Python code** — runs the same pipeline with the same seed and gives exactly the final "

@@ -18,6 +18,7 @@ MAX_CHANNELS = 1024
 MAX_KERNEL = 64
 MAX_FEATURES = 100_000
 MAX_PARAMS = 50_000_000
+MAX_LAYERS = 64  # rows in a stack (the editor's "+ Add layer" stops here too)
 
 
 class ArchitectureError(ValueError):
@@ -159,14 +160,16 @@ def _step(layer: Layer, shape: tuple[int, ...]) -> tuple[tuple[int, ...] | None,
 
 
 def propagate(spec: list[Layer], input_shape: tuple[int, int, int]) -> list[Row]:
-    """One Row per layer; rows after the first broken one get shape None and "Waiting for row N"."""
+    """One Row per layer (at most MAX_LAYERS + 1; the extra one is flagged); rows after the first broken one
+    get shape None and "Waiting for row N"."""
+    spec = list(spec)[:MAX_LAYERS + 1]
     rows, shape, windows, broken, total = [], tuple(input_shape), [], 0, 0
     n = input_shape[1]
     rf, jump = 1, 1
     for i, raw in enumerate(spec, start=1):
         layer = normalise(raw)
         label = describe(layer) if layer.kind in KINDS else "?"
-        problem = _missing(layer)
+        problem = _missing(layer) if i <= MAX_LAYERS else f"A stack here has at most {MAX_LAYERS} layers."
         if broken:
             rows.append(Row(i, layer, label, None, 0, None, None, problem or f"Waiting for row {broken} to be fixed."))
             continue

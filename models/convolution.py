@@ -178,11 +178,20 @@ def frequency_response(kernel: np.ndarray, n: int = 64) -> np.ndarray:
     return np.fft.fftshift(np.abs(spectrum))
 
 
+def robust_extent(out: np.ndarray, quantile: float = 0.995, max_samples: int = 100_000) -> float:
+    """The 99.5th percentile of |out| (of an evenly strided sample above max_samples values), or max |out|
+    when that is 0; 1.0 for an all-zero output."""
+    flat = np.abs(out.ravel()[::max(1, out.size // max_samples)])
+    m = float(np.quantile(flat, quantile)) if flat.size else 0.0
+    return m or float(np.abs(out).max()) or 1.0
+
+
 def display_values(out: np.ndarray, mode: str) -> tuple[np.ndarray, float, float]:
     """Map a signed output to (values, vmin, vmax) for display.
 
     clipped: values cut to [0,1]; absolute: |v| with 0..max; stretch: min..max to 0..1;
-    diverging: v with a range symmetric around 0 (for a zero-centred colour scale).
+    diverging: v with a range symmetric around 0 (for a zero-centred colour scale), ±robust_extent(v), so a
+    few strong edges do not wash every other value out to white.
     """
     if mode == "clipped":
         return np.clip(out, 0, 1), 0.0, 1.0
@@ -193,8 +202,7 @@ def display_values(out: np.ndarray, mode: str) -> tuple[np.ndarray, float, float
         lo, hi = float(out.min()), float(out.max())
         return out, lo, hi if hi > lo else lo + 1.0
     if mode == "diverging":
-        m = float(np.abs(out).max()) or 1.0
-        return out, -m, m
+        return out, -(m := robust_extent(out)), m
     raise KernelError(f"Unknown display mode {mode!r}.")
 
 

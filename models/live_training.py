@@ -159,7 +159,9 @@ def heldout_metrics(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> tuple
 
 
 def finite_weights(state: dict) -> bool:
-    return all(bool(torch.isfinite(t).all()) for t in state.values() if torch.is_tensor(t) and t.is_floating_point())
+    """True when every floating-point array in a state dict of numpy arrays / tensors is finite."""
+    return all(bool(np.isfinite(np.asarray(a)).all()) for a in state.values()
+               if np.issubdtype(np.asarray(a).dtype, np.floating))
 
 
 def train_and_report(recipe: Recipe, train: tuple[np.ndarray, np.ndarray], heldout: tuple[np.ndarray, np.ndarray],
@@ -210,7 +212,7 @@ def train_and_report(recipe: Recipe, train: tuple[np.ndarray, np.ndarray], heldo
     emit(("add", "heldout_curve", (done, loss, acc)))
     if done % s.snapshot_every:
         emit(("add", "kernels", (done, kernel_snapshot(model))))
-    emit(("weights", {k: v.detach().clone() for k, v in model.state_dict().items()}))
+    emit(("weights", {k: v.detach().numpy().copy() for k, v in model.state_dict().items()}))  # plain pickles
     stopped = should_stop() and done < total
     verb = "Stopped" if stopped else "Finished"
     emit(("set", {"status": "stopped" if stopped else "finished", "final_accuracy": acc,

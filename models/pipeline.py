@@ -218,7 +218,7 @@ def sample_outcomes(steps: list[dict], image: Image.Image, seed: int, n: int) ->
         if result.problem and result.problem.over_budget:
             raise ResourceLimitError(result.problem.message)
         last = result.stages[-1]
-        view = None if result.problem else display_array(last.output, result.norm)[0]
+        view = None if result.problem else _view(last.output, result.norm)[0]
         drawn = [(s.step["name"], s.sampled) for s in result.stages[1:] if s.sampled]
         outcomes.append(Outcome(seed + k, view, drawn, result.problem.message if result.problem else ""))
     return outcomes

@@ -25,8 +25,14 @@ from dataclasses import replace
 
 import numpy as np
 
-from models.live_training import (DivergedError, Progress, Recipe, TrainSettings, finite_weights,
-                                  train_and_report)
+from models.live_training import (
+    DivergedError,
+    Progress,
+    Recipe,
+    TrainSettings,
+    finite_weights,
+    train_and_report,
+)
 
 GRACE_SECONDS = float(os.environ.get("CONVLAB_TRAINING_GRACE_S", "20"))
 STOP_WAIT_SECONDS = 5.0
@@ -191,8 +197,10 @@ class TrainingJob:
         if not finite_weights(self.weights):
             raise DivergedError("The weights are not finite numbers: the loss blew up during training. "
                                 "Try a smaller learning rate.")
+        import torch
+
         model = self.recipe.build()
-        model.load_state_dict(self.weights)
+        model.load_state_dict({k: torch.from_numpy(v) for k, v in self.weights.items()})
         return model.eval()
 
     def summary(self) -> dict:

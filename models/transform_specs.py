@@ -5,6 +5,7 @@ this table, the pipeline builds the real `torchvision.transforms.v2` object from
 writes the same constructor call as Python source. Nothing here is specific to one transform's widgets.
 """
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -28,6 +29,12 @@ class SpecError(ValueError):
     """A parameter value that does not fit its transform's spec."""
 
 
+def shown(value: Any, limit: int = 40) -> str:
+    """A value as quoted in a message: repr, cut to `limit` characters (files and links can hold anything)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 @dataclass(frozen=True)
 class Param:
     """One constructor parameter. kind: int | float | bool | choice | range (lo, hi) | floats (1-4 values)."""
@@ -45,15 +52,17 @@ class Param:
         k = self.kind
         if k == "bool":
             if not isinstance(value, bool):
-                raise SpecError(f"{self.name} must be true or false, got {value!r}")
+                raise SpecError(f"{self.name} must be true or false, got {shown(value)}")
             return value
         if k == "choice":
-            if value not in self.options:
-                raise SpecError(f"{self.name} must be one of {', '.join(map(str, self.options))}; got {value!r}")
+            if isinstance(value, bool) or value not in self.options:
+                raise SpecError(f"{self.name} must be one of {', '.join(map(str, self.options))}; got {shown(value)}")
             return value
         if k in ("range", "floats"):
-            if isinstance(value, str) or not hasattr(value, "__len__"):
-                raise SpecError(f"{self.name} must be a list of numbers, got {value!r}")
+            if not isinstance(value, list | tuple):
+                raise SpecError(f"{self.name} must be a list of numbers, got {shown(value)}")
+            if len(value) > 4:
+                raise SpecError(f"{self.name} takes at most 4 numbers, got {len(value)}")
             values = tuple(self._number(v, float) for v in value)
             if k == "range" and (len(values) != 2 or values[0] > values[1]):
                 raise SpecError(f"{self.name} must be two numbers, low then high; got {list(values)}")
@@ -64,7 +73,11 @@ class Param:
 
     def _number(self, value: Any, cast: type) -> Any:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise SpecError(f"{self.name} must be a number, got {value!r}")
+            raise SpecError(f"{self.name} must be a number, got {shown(value)}")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise SpecError(f"{self.name} must be a finite number, got {value}")
+        if isinstance(value, int) and abs(value) > 2**53:
+            raise SpecError(f"{self.name} is far outside its range ({self.lo:g} to {self.hi:g})")
         if cast is int and value != int(value):
             raise SpecError(f"{self.name} must be a whole number, got {value}")
         if (self.lo is not None and value < self.lo) or (self.hi is not None and value > self.hi):
@@ -95,7 +108,8 @@ class TransformSpec:
         """Defaults filled in, every value checked; unknown parameter names are an error."""
         unknown = set(values) - {p.name for p in self.params}
         if unknown:
-            raise SpecError(f"{self.name} has no parameter {', '.join(sorted(unknown))}")
+            names = ", ".join(shown(str(k), 30) for k in sorted(map(str, unknown))[:3])
+            raise SpecError(f"{self.name} has no parameter {names}")
         return {p.name: p.check(values.get(p.name, p.default)) for p in self.params}
 
     def build(self, values: dict):
@@ -262,5 +276,5 @@ CATALOGUE: dict[str, TransformSpec] = {s.name: s for s in SPECS}
 
 def spec(name: str) -> TransformSpec:
     if name not in CATALOGUE:
-        raise SpecError(f"unknown transform {name!r}; ConvLab knows {', '.join(CATALOGUE)}")
+        raise SpecError(f"unknown transform {shown(name)}; ConvLab knows {', '.join(CATALOGUE)}")
     return CATALOGUE[name]

@@ -4,15 +4,19 @@ import json
 import time
 from html.parser import HTMLParser
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from app import state
+from app import session
+from app.pages.anatomy import state
 from components.stack_editor import _spec_rows, stack_id
 from models import architecture as arch
+from models import training_job
 from tests.conftest import app_at
 
-PAGE = "views/anatomy.py"
+PAGE = "pages/anatomy/page.py"
+DIGITS = "pages/digits/page.py"
 EDITOR = f"{state.ANATOMY_EDITOR}_0_0"  # default preset, no resets
 
 
@@ -65,6 +69,11 @@ def _edit(at, change, seq=1) -> None:
     """Send the editor's report for the default stack after change(rows) (rows: list of dicts), as the browser does."""
     rows = _spec_rows(arch.PRESETS[arch.DEFAULT_PRESET])
     change(rows)
+    _send(at, rows, seq)
+
+
+def _send(at, rows, seq=1) -> None:
+    """Send the editor's report with exactly these rows."""
     at.session_state[EDITOR] = {"rows": {"rows": rows, "seq": seq, "version": EDITOR}}
     at.run()
 
@@ -173,17 +182,18 @@ def test_training_updates_curves_and_sends_the_model_to_this_session_only():
     assert any("Finished after 20 iterations" in i.value for i in at.info)
     assert [m.value for m in at.metric][:3] == ["1 / 1", "20 / 20", "10,000"]
     assert at.selectbox(key=state.ANATOMY_BATCH).value == 512 and at.number_input(key=state.ANATOMY_EPOCHS).value == 1
-    assert state.TRAINED_MODEL not in at.session_state
+    assert session.TRAINED_MODEL not in at.session_state
     at.button(key="anatomy_send").click().run()
-    model = at.session_state[state.TRAINED_MODEL]
-    assert model is not trainer.model and not model.training
-    assert "held-out accuracy" in at.session_state[state.TRAINED_MODEL_INFO]
+    model = at.session_state[session.TRAINED_MODEL]
+    assert not model.training
+    assert np.array_equal(model.conv1.weight.detach().numpy(), trainer.weights["conv1.weight"])
+    assert "held-out accuracy" in at.session_state[session.TRAINED_MODEL_INFO]
 
-    at.switch_page("views/digits.py").run()
+    at.switch_page(DIGITS).run()
     assert not at.exception
     assert any("the model you trained" in i.value for i in at.info)
-    other = app_at("views/digits.py")  # another browser session
-    assert not other.exception and state.TRAINED_MODEL not in other.session_state
+    other = app_at(DIGITS)  # another browser session
+    assert not other.exception and session.TRAINED_MODEL not in other.session_state
     assert not any("the model you trained" in i.value for i in other.info)
 
 

@@ -121,3 +121,47 @@ def test_compose_file_runs_replicas_behind_nginx():
         out = subprocess.run(["docker-compose", "-f", str(ROOT / "deploy" / "compose.yaml"), "config", "-q"],
                              capture_output=True, text=True, check=False)
         assert out.returncode == 0, out.stderr
+
+
+def _gated_app(monkeypatch, code="xyz"):
+    from tests.conftest import app_at
+
+    monkeypatch.setenv(classroom.CODE_ENV, code)
+    monkeypatch.setenv(classroom.REPLICA_ENV, "2")
+    return app_at()
+
+
+def _submit(at, text):
+    at.text_input[0].input(text)
+    at.button[0].click()  # the form's Join button
+    return at.run()
+
+
+def test_gate_asks_for_the_code_before_any_page_runs(monkeypatch):
+    at = _gated_app(monkeypatch)
+    assert [t.value for t in at.title] == ["Join the class"]
+    assert "Served by replica 2" in [c.value for c in at.sidebar.caption]
+    _submit(at, "wrong")
+    assert [e.value for e in at.error] == ["That is not the class code."]
+    assert [t.value for t in at.title] == ["Join the class"]
+    _submit(at, " xyz ")
+    assert not at.exception and not at.error
+    assert at.title[0].value.startswith("ConvLab")
+
+
+def test_gate_rate_limits_wrong_guesses_even_when_the_next_one_is_right(monkeypatch):
+    at = _gated_app(monkeypatch)
+    for _ in range(classroom.MAX_GUESSES):
+        _submit(at, "nope")
+    _submit(at, "xyz")
+    assert at.error[0].value.startswith("Too many wrong codes")
+    assert [t.value for t in at.title] == ["Join the class"]
+
+
+def test_no_code_means_no_gate(monkeypatch):
+    from tests.conftest import app_at
+
+    monkeypatch.delenv(classroom.CODE_ENV, raising=False)
+    monkeypatch.delenv(classroom.REPLICA_ENV, raising=False)
+    at = app_at()
+    assert at.title[0].value.startswith("ConvLab") and not at.sidebar.caption

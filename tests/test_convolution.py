@@ -219,8 +219,18 @@ def test_display_values_modes():
     v, lo, hi = display_values(out, "absolute")
     assert v[0, 0] == 2 and (lo, hi) == (0, 2)
     assert display_values(out, "stretch")[1:] == (-2.0, 1.5)
-    assert display_values(out, "diverging")[1:] == (-2.0, 2.0)
+    # |out| sorted: 0, 0.5, 1.5, 2; the 99.5th percentile interpolates 98.5 % of the way from 1.5 to 2
+    assert display_values(out, "diverging")[1:] == pytest.approx((-1.9925, 1.9925))
     assert display_values(np.zeros((2, 2)), "diverging")[1:] == (-1.0, 1.0)
+
+
+def test_diverging_range_ignores_the_few_strongest_values():
+    """Sobel on a photo: a handful of strong edges must not wash every other edge out to white."""
+    out = np.full((100, 100), 0.2)
+    out[0, :3] = (-3.0, 3.0, 2.5)  # 3 extreme values out of 10 000
+    assert display_values(out, "diverging")[1:] == pytest.approx((-0.2, 0.2))
+    spread = np.linspace(-1, 1, 2001)
+    assert display_values(spread, "diverging")[2] == pytest.approx(np.quantile(np.abs(spread), 0.995))
     with pytest.raises(KernelError):
         display_values(out, "rainbow")
     counts, edges = histogram(out, bins=4)

@@ -6,10 +6,12 @@ import torch
 from PIL import Image
 from torchvision import tv_tensors
 from torchvision.transforms import v2
+from torchvision.transforms.v2 import functional as F
 
 from models import lambdas
 from models.custom_transform import RandomSaltAndPepper
-from models.transform_specs import CATALOGUE, KINDS, SPECS, SpecError, code_value, spec
+from models.seeded_transforms import seeded_generator, use_generator
+from models.transform_specs import CATALOGUE, KINDS, SPECS, SpecError, spec
 
 
 def _input(s, side: int = 64):
@@ -65,11 +67,55 @@ def test_table_is_well_formed():
             assert p.check(p.default) is not None or p.kind == "bool"
 
 
+def _plain(s, values: dict):
+    """The step as the exported code builds it: torchvision's own class (or the custom one), no generator."""
+    kwargs = s.kwargs(s.validate(values))
+    return getattr(v2, s.code_name[3:])(**kwargs) if s.code_name.startswith("v2.") else RandomSaltAndPepper(**kwargs)
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, Image.Image):
+        return isinstance(b, Image.Image) and np.array_equal(np.asarray(a), np.asarray(b))
+    return type(a) is type(b) and a.dtype == b.dtype and torch.equal(a, b)
+
+
+MEAN, STD = torch.tensor([0.485, 0.456, 0.406])[:, None, None], torch.tensor([0.229, 0.224, 0.225])[:, None, None]
+REFERENCE = {  # deterministic steps with their defaults, computed without the catalogue
+    "ToImage": lambda x: tv_tensors.Image(F.pil_to_tensor(x)),
+    "ToDtype": lambda x: x,  # a PIL image passes through ToDtype unchanged
+    "ToPILImage": F.to_pil_image,
+    "Resize": lambda x: F.resize(x, [256], antialias=True),
+    "CenterCrop": lambda x: F.center_crop(x, [224]),
+    "Pad": lambda x: F.pad(x, [16], fill=0),
+    "Grayscale": lambda x: F.rgb_to_grayscale(x, num_output_channels=1),
+    "Normalize": lambda x: tv_tensors.Image((x.as_subclass(torch.Tensor) - MEAN) / STD),
+    "Lambda: invert": lambda x: Image.fromarray(255 - np.asarray(x)),
+    "Lambda: threshold": lambda x: Image.fromarray(((np.asarray(x) / 255.0 > 0.5) * 255).astype(np.uint8)),
+}
+
+
 @pytest.mark.parametrize("s", SPECS, ids=[s.name for s in SPECS])
-def test_builds_and_runs_with_defaults(s):
-    out = s.build(s.defaults())(_input(s, 240))
-    assert out is not None
-    assert code_value(s.kwargs(s.validate(s.defaults()))) is not None
+def test_defaults_give_what_torchvision_gives_with_the_same_seed(s):
+    """Deterministic steps equal an independent reference; random steps, drawing from their own generator,
+    equal torchvision's class after torch.manual_seed(seed), whatever the global generator holds meanwhile."""
+    x = _input(s, 240)
+    if not s.random:
+        if s.name in REFERENCE:
+            expected = REFERENCE[s.name](x)
+            out = s.build(s.defaults())(x)
+            assert _same(out, expected) or torch.allclose(out.float(), expected.float(), atol=1e-6), s.name
+        return
+    outputs = []
+    for seed in (0, 1, 7):
+        torch.manual_seed(seed)
+        expected = _plain(s, s.defaults())(x)
+        ours = s.build(s.defaults())
+        use_generator(ours, seeded_generator(seed))
+        torch.manual_seed(12345)  # the global generator must not matter
+        outputs.append(ours(x))
+        assert _same(outputs[-1], expected), (s.name, seed)
+    coin_only = s.name in ("RandomHorizontalFlip", "RandomVerticalFlip", "RandomPerspective", "RandomErasing")
+    assert coin_only or not _same(outputs[0], outputs[1]), f"{s.name}: seeds 0 and 1 drew the same"
 
 
 @pytest.mark.parametrize("s", [s for s in SPECS if s.params], ids=[s.name for s in SPECS if s.params])

@@ -172,7 +172,12 @@ def test_random_outcomes_export_and_dataset_tabs(at):
 
     at.session_state["tf_tab"] = "Dataset & DataLoader"
     at.run()
-    assert any("3 mean values" in e.value for e in at.error)  # ImageNet pipeline on grey digits
+    assert not at.error  # the default (ImageNet) pipeline opens on the sample photos, which it fits
+    assert at.segmented_control(key="tf_ds_source").value == "Sample photos"
+    status = [m.value for m in at.markdown if m.value.startswith("**Epoch")]
+    assert status[0].startswith("**Epoch 1, iteration 1 of 5**") and "(20, 3, 224, 224)" in status[0]
+    at.segmented_control(key="tf_ds_source").set_value("MNIST sample").run()
+    assert any("3 mean values" in _plain(e.value) for e in at.error)  # ImageNet pipeline on grey digits
     at.button(key="tf_ds_fix").click().run()
     assert _names(at)[0] == "RandomAffine"
     status = [m.value for m in at.markdown if m.value.startswith("**Epoch")]

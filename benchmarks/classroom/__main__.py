@@ -50,7 +50,8 @@ def print_summary(title: str, s: dict) -> None:
             print(f"{page:12} {kind:12} {v['n']:>4} {v['median_ms']:>7.0f}ms {v['p95_ms']:>7.0f}ms {v['max_ms']:>7.0f}ms")
     sat = s["saturation"]
     print(f"saturation: {sat['runs_per_s']:.1f} script runs/s ({sat['runs']} in {sat['seconds']:.0f} s), "
-          f"errors {sat['errors']}")
+          f"errors {sat['errors']}, students per replica {sat['students_per_replica']}, "
+          f"load generator CPU {sat['load_generator_cpu_percent']:.0f}%")
     print(f"replica USS idle {s['replica_uss_mb_idle']} MB, after {s['replica_uss_mb_after']} MB")
     for e in s["error_examples"] + sat["error_examples"]:
         print(f"  error: {e}")

@@ -44,6 +44,7 @@ class Sample:
 class Result:
     samples: list[Sample] = field(default_factory=list)
     runs: int = 0  # finished script runs (throughput)
+    upstreams: dict = field(default_factory=dict)  # student -> the replica nginx sent it to
 
 
 def reruns_only(frames: list[bytes]) -> list[bytes]:
@@ -70,6 +71,7 @@ class ProtocolStudent:
             r.read()
             if not self.cookie:
                 self.cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+                self.result.upstreams[self.name] = r.headers.get("X-ConvLab-Upstream", "direct")
             return r.status
 
     async def open(self) -> None:

@@ -124,12 +124,16 @@ def saturation_phase(url: str, steps, students: int, seconds: float) -> dict:
         until = time.monotonic() + seconds
         await asyncio.gather(*(lesson(url, f"sat-{i}", steps, result, loops=0, until=until) for i in range(students)))
 
-    t0 = time.monotonic()
+    t0, cpu0 = time.monotonic(), psutil.Process().cpu_times()
     asyncio.run(go())
-    elapsed = time.monotonic() - t0
+    elapsed, cpu1 = time.monotonic() - t0, psutil.Process().cpu_times()
     errors = [s for s in result.samples if not s.ok]
+    spread = {}
+    for upstream in result.upstreams.values():
+        spread[upstream] = spread.get(upstream, 0) + 1
     return {"runs": result.runs, "seconds": elapsed, "runs_per_s": result.runs / elapsed, "errors": len(errors),
-            "error_examples": sorted({s.error for s in errors})[:5]}
+            "error_examples": sorted({s.error for s in errors})[:5], "students_per_replica": spread,
+            "load_generator_cpu_percent": 100 * (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / elapsed}
 
 
 def summarize(samples: list[Sample]) -> dict:

@@ -4,10 +4,11 @@ from urllib.parse import parse_qs, urlparse
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from models.images import load_sample, to_gray
-from testkit.browser import shot
-from testkit.browser import goto, no_exceptions, wait_idle
+from testkit.browser import SCREENSHOTS, goto, no_exceptions, shot, wait_idle
+from testkit.layout import LAYOUTS
 
 pytestmark = pytest.mark.e2e
 
@@ -66,7 +67,7 @@ def click_output_pixel(page, row: int, col: int, out_h: int, out_w: int) -> None
     assert (picker.get_attribute("data-row"), picker.get_attribute("data-col")) == (str(row), str(col))
     page.wait_for_function(
         f"() => document.querySelector('h3') && [...document.querySelectorAll('h3')].some("
-        f"h => h.textContent.includes('output row {row}, column {col}'))", timeout=20_000)
+        f"h => h.textContent.includes('output row {row + 1}, column {col + 1}'))", timeout=20_000)  # 1-based
     wait_idle(page)
 
 
@@ -93,10 +94,10 @@ def test_preset_edit_cell_click_pixel_inspector_sum(page, live_server):
     assert value == pytest.approx(total)  # bias 0
     text = page.locator('[data-testid="stMain"]').inner_text()
     assert f"= {expected_sum(kernel, row, col):.4f}" in text.replace("−", "-")
-    page.wait_for_function("() => location.search.includes('row=140') && location.search.includes('col=300')")
+    page.wait_for_function("() => location.search.includes('row=141') && location.search.includes('col=301')")
     params = parse_qs(urlparse(page.url).query)
     assert params["k"] == ["0,1,2.5;1,-4,1;0,1,0"] and params["preset"][0] in ("laplacian 4", "custom")
-    assert params["row"] == [str(row)] and params["col"] == [str(col)]
+    assert params["row"] == [str(row + 1)] and params["col"] == [str(col + 1)]  # the link is 1-based too
     no_exceptions(page)
     page.set_viewport_size(TALL)
     page.wait_for_timeout(800)
@@ -137,9 +138,8 @@ def test_explore_tabs_render(page, live_server):
     page.get_by_role("tab", name="Linear vs non-linear filters").click()
     page.wait_for_selector("text=edges after median")
     page.get_by_role("tab", name="Sliding window").click()
-    page.get_by_role("button", name="Next").click()
-    wait_idle(page)
-    page.wait_for_selector("text=Step 2 of")
+    page.get_by_role("button", name="Next", exact=True).click()
+    page.wait_for_selector("text=Step 2 of")  # stepped in the browser: no rerun
     no_exceptions(page)
     page.get_by_role("tab", name="Linear vs non-linear filters").click()
     page.set_viewport_size(TALL)
@@ -161,4 +161,106 @@ def test_a_typo_in_a_cell_gets_a_message_not_a_traceback(page, live_server):
     code.wait_for()
     assert "[-2.0, 3.0, 2.0]" in code.inner_text().replace(" ", "").replace(",", ", ")
     assert page.get_by_role("button", name="Download kernel.py").is_visible()
+    no_exceptions(page)
+
+
+# --- Settings survive every path; first screen; browser-side animation (issue 14) ---
+
+SETTINGS_QUERY = ("preset=gaussian&size=7&sigma=2.2&bias=0.25&pad=replicate&stride=2&dil=2&flip=1&view=stretch"
+                  "&colour=rgb&image=coffee&norm=1")
+
+
+def _settings(page) -> dict:
+    """Every setting as the student sees it on the page (labels and values of the settings column)."""
+    main = page.locator('[data-testid="stMain"]')
+
+    def chosen(label: str) -> str:
+        group = main.locator('[data-testid="stButtonGroup"]').filter(has_text=label).first
+        return group.locator('button[aria-checked="true"], button[kind*="Active"]').first.inner_text()
+
+    def select(label: str) -> str:
+        return main.locator('[data-testid="stSelectbox"]').filter(has_text=label).first.inner_text()
+
+    return {
+        "preset": select("Preset"), "sample": select("Sample image") if main.get_by_text("Sample image").count()
+        else None, "size": chosen("Kernel size"), "colour": chosen("Convolve"), "stride": chosen("Stride"),
+        "dilation": chosen("Dilation"), "padding": select("Padding"),
+        "bias": main.get_by_label("Bias", exact=False).input_value(),
+        "normalise": main.get_by_role("checkbox", name="Normalise to sum 1").is_checked(),
+        "flip": main.get_by_role("checkbox", name="True convolution (flip the kernel)").is_checked(),
+        "view": main.locator('[data-testid="stRadio"] input:checked').first.evaluate("(e) => e.value"),
+    }
+
+
+def _source(page, name: str) -> None:
+    page.locator('[data-testid="stButtonGroup"]').filter(has_text="Image source").get_by_role(
+        "button", name=name, exact=True).click()
+    wait_idle(page)
+
+
+def test_settings_survive_sample_upload_webcam_sample(page, live_server, tmp_path):
+    """Regression (issue 14): switching to Upload or Webcam and back, or uploading, reset every control."""
+    goto(page, live_server, "kernels", SETTINGS_QUERY)
+    no_exceptions(page)
+    before = _settings(page)
+    assert before["preset"].startswith("gaussian") and before["size"] == "7×7" and before["stride"] == "2"
+    assert float(before["bias"]) == pytest.approx(0.25) and before["flip"] and before["normalise"]
+    _source(page, "Upload")
+    assert {k: v for k, v in _settings(page).items() if k != "sample"} == \
+        {k: v for k, v in before.items() if k != "sample"}
+    png = tmp_path / "square.png"
+    Image.fromarray((np.arange(40 * 40).reshape(40, 40) % 255).astype(np.uint8)).save(png)
+    page.locator('[data-testid="stFileUploaderDropzone"] input[type="file"]').set_input_files(str(png))
+    page.wait_for_selector("text=Input (40×40)")
+    wait_idle(page)
+    assert {k: v for k, v in _settings(page).items() if k != "sample"} == \
+        {k: v for k, v in before.items() if k != "sample"}
+    _source(page, "Webcam")
+    assert {k: v for k, v in _settings(page).items() if k != "sample"} == \
+        {k: v for k, v in before.items() if k != "sample"}
+    _source(page, "Sample")
+    page.wait_for_selector("text=Pixel inspector")
+    assert _settings(page) == before  # the sample (coffee) too
+    assert page.locator(f"{GRID} input").count() == 49
+    no_exceptions(page)
+
+
+@pytest.mark.parametrize("layout", ["1366-normal", "1024-projector", "1920-projector"])
+def test_input_and_output_on_the_first_screen(page, live_server, layout):
+    size = LAYOUTS[layout]
+    page.set_viewport_size({"width": size.width, "height": size.height})
+    goto(page, live_server, "kernels", "projector=1" if size.projector else "")
+    page.locator(OUTPUT_IMG).wait_for()
+    page.wait_for_function("() => [...document.querySelectorAll('*')].some(e => e.shadowRoot && "
+                           "[...e.shadowRoot.querySelectorAll('.pp-frame img')].every(i => i.complete && i.naturalWidth))"
+                           " || document.querySelectorAll('.pp-frame img').length")
+    for role in ("Input image", "Output image: click a pixel to inspect it"):
+        box = page.get_by_role("img", name=role).bounding_box()
+        assert box and box["width"] >= 200, (role, box)
+        assert box["y"] + box["height"] * 0.5 <= size.height, f"{role} starts at {box['y']:.0f} px at {layout}"
+    shot_path = SCREENSHOTS / f"kernels_first_screen_{layout}.png"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shot_path))  # the first screen exactly as a student sees it
+    page.wait_for_timeout(300)
+    shot(page, f"kernels_{layout}")
+    no_exceptions(page)
+
+
+def test_sliding_window_plays_in_the_browser_fast_with_readable_numbers(page, live_server):
+    page.set_viewport_size({"width": 1024, "height": 768})
+    goto(page, live_server, "kernels", "projector=1")
+    widget = page.locator('[data-testid="sliding-window"]')
+    widget.scroll_into_view_if_needed()
+    cell_px = widget.locator("table.sw-in td").first.evaluate("(e) => parseFloat(getComputedStyle(e).fontSize)")
+    assert cell_px >= 18
+    widget.get_by_role("button", name="Play").click()
+    page.wait_for_timeout(300)
+    start = int(widget.get_attribute("data-step"))
+    page.wait_for_timeout(2000)
+    end = int(widget.get_attribute("data-step"))
+    steps = (end - start) % 64 if end != start else 0  # an 8x8 crop: 64 steps, wraps around
+    assert steps >= 16, f"{steps} steps in 2 s"  # >= 10 steps/s with slack for a loaded machine
+    widget.get_by_role("button", name="Pause").click()
+    assert page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').count() == 1  # no reruns
+    shot(page, "kernels_sliding_window_projector")
     no_exceptions(page)

@@ -5,13 +5,18 @@ import re
 import pytest
 
 from components.pooling_figures import MISSED, ONCE, OVERLAP
-from testkit.browser import shot
-from testkit.browser import goto, no_exceptions, wait_idle
+from testkit.browser import goto, no_exceptions, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 
 MISSED_TEXT = '[data-testid="pool-missed"]'
 ARITH = '[data-testid="pool-arith"]'
+
+
+def open_pooling(page, live_server, query: str = "") -> None:
+    goto(page, live_server, "pooling", query)
+    if page.locator('[data-testid="stDialog"]').count():  # "Page not found" on a fresh server's first visit
+        goto(page, live_server, "pooling", query)
 
 
 def _rgb(hex_color: str) -> str:
@@ -39,7 +44,7 @@ def _own_errors(page) -> list[str]:
 
 
 def test_gap_preset_reports_missed_pixels_and_colours_the_coverage_map(page, live_server):
-    goto(page, live_server, "pooling")
+    open_pooling(page, live_server)
     _preset(page, "Kernel 2, stride 3 (gaps)")
     page.wait_for_function(f"() => document.querySelector('{MISSED_TEXT}')?.textContent.includes('Missed pixels: 28 of 64')")
     no_exceptions(page)
@@ -95,7 +100,7 @@ def sample_frames(page, seconds: float) -> list[dict]:
 
 
 def test_play_walks_the_windows_without_the_layout_jumping(page, live_server):
-    goto(page, live_server, "pooling")
+    open_pooling(page, live_server)
     _preset(page, "Kernel 3, stride 1 (heavy overlap)")
     page.get_by_role("button", name="Play").click()
     page.wait_for_selector('[data-testid="pool-arith"][data-playing="1"]')
@@ -119,7 +124,7 @@ def test_play_walks_the_windows_without_the_layout_jumping(page, live_server):
 
 
 def test_projector_mode_screenshots(page, live_server):
-    goto(page, live_server, "pooling", query="projector=1")
+    open_pooling(page, live_server, "projector=1")
     _preset(page, "Kernel 3, stride 2 (overlap)")
     page.wait_for_function(f"() => document.querySelector('{MISSED_TEXT}')?.textContent.includes('Missed pixels: 15 of 64')")
     size = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('[data-legend]')).fontSize)")
@@ -132,7 +137,7 @@ def test_projector_mode_screenshots(page, live_server):
 
 
 def test_bad_settings_and_typed_cells_get_messages(page, live_server):
-    goto(page, live_server, "pooling")
+    open_pooling(page, live_server)
     slider = page.get_by_role("slider", name=re.compile("Padding"))
     slider.focus()
     slider.press("ArrowRight")  # padding 1 on kernel 2: fine
@@ -166,7 +171,7 @@ def test_bad_settings_and_typed_cells_get_messages(page, live_server):
 
 
 def test_clicking_a_unit_highlights_its_receptive_field(page, live_server):
-    goto(page, live_server, "pooling")
+    open_pooling(page, live_server)
     page.locator('[data-testid="stButtonGroup"] button', has_text="Receptive field").click()
     text = page.locator('[data-testid="pool-rf-text"]')
     text.wait_for()
@@ -192,7 +197,7 @@ def test_clicking_a_unit_highlights_its_receptive_field(page, live_server):
 
 
 def test_uploading_a_non_image_is_explained(page, live_server, tmp_path):
-    goto(page, live_server, "pooling")
+    open_pooling(page, live_server)
     page.locator('[data-testid="stButtonGroup"] button', has_text="On real images").click()
     page.get_by_role("radio", name="Upload").or_(page.get_by_role("button", name="Upload")).first.click()
     wait_idle(page)
@@ -208,7 +213,7 @@ def test_rapid_changes_never_end_the_session(page, live_server):
     last are still being sent. With Streamlit's ForwardMsg cache on, this ended the session about one
     time in two ("Cached ForwardMsg MISS"); .streamlit/config.toml turns the cache off."""
     for attempt in range(6):
-        goto(page, live_server, "pooling")
+        open_pooling(page, live_server)
         slider = page.get_by_role("slider", name=re.compile("Padding"))
         slider.focus()
         for key in ("ArrowRight", "ArrowRight", "Home"):

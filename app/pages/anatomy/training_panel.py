@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from app import state
+from app.pages.anatomy import state
 from components.anatomy_figures import curves_figure, kernel_grid_figure
 from components.layout import explain
+from components.theme import projector
 
 BATCH_SIZES = [16, 32, 64, 128, 256, 512]
 LEARNING_RATES = [0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3]
@@ -12,15 +13,10 @@ STATUS_WORDS = {"waiting": "Waiting to start", "running": "Training", "finished"
                 "stopped": "Stopped", "failed": "Failed"}
 
 
-DEFAULTS = {state.ANATOMY_TRAIN_WHAT: "digit", state.ANATOMY_DATASET: "subset", state.ANATOMY_EPOCHS: 2,
-            state.ANATOMY_BATCH: 64, state.ANATOMY_OPTIMIZER: "sgd", state.ANATOMY_LR: 0.01, state.ANATOMY_SEED: 0,
-            state.ANATOMY_SNAPSHOT_EVERY: 20}
-
-
 def settings(disabled: bool, stack_reason: str | None, full_available: bool, optimizers: dict) -> dict:
-    """The training settings as plain values (keys match models.live_training.TrainSettings, plus what/dataset)."""
-    for key, default in DEFAULTS.items():  # defaults live in session state, so choices survive any run
-        st.session_state[key] = st.session_state.get(key, default)
+    """The training settings as plain values (keys match models.live_training.TrainSettings, plus what/dataset).
+
+    Defaults live in app/pages/anatomy/state.py, so choices survive any run."""
     what_options = {"digit": "The digit CNN", "stack": "My designed stack (from the editor above)"}
     c1, c2 = st.columns(2)
     what = c1.radio("Network to train", list(what_options), format_func=what_options.get, disabled=disabled,
@@ -31,7 +27,8 @@ def settings(disabled: bool, stack_reason: str | None, full_available: bool, opt
     dataset = c2.radio("Training data", list(sets) if full_available else ["subset"], format_func=sets.get,
                        disabled=disabled, key=state.ANATOMY_DATASET,
                        help=None if full_available else "Full MNIST needs a data root with MNIST/raw.")
-    a, b, c, d, e, f = st.columns(6)
+    a, b, c = st.columns(3)
+    d, e, f = st.columns(3)
     out = dict(what=what, dataset=dataset)
     out["epochs"] = a.number_input("Epochs", 1, 20, disabled=disabled, key=state.ANATOMY_EPOCHS)
     out["batch_size"] = b.selectbox("Batch size", BATCH_SIZES, disabled=disabled, key=state.ANATOMY_BATCH)
@@ -46,14 +43,14 @@ def settings(disabled: bool, stack_reason: str | None, full_available: bool, opt
 
 
 def buttons(running: bool, can_start: bool) -> tuple[bool, bool]:
-    c1, c2, _ = st.columns([2, 1, 3])
-    start = c1.button("Start training", type="primary", disabled=running or not can_start, key="anatomy_start",
+    row = st.container(horizontal=True, key="row-anatomy-train")
+    start = row.button("Start training", type="primary", disabled=running or not can_start, key="anatomy_start",
                       icon=":material/play_arrow:")
-    stop = c2.button("Stop", disabled=not running, key="anatomy_stop", icon=":material/stop:")
+    stop = row.button("Stop", disabled=not running, key="anatomy_stop", icon=":material/stop:")
     return start, stop
 
 
-def progress_view(p, label: str, projector: bool) -> None:
+def progress_view(p, label: str) -> None:
     """Progress bar, counters with the iterations-per-epoch sum, curves and the kernel grid for a Progress."""
     text = (f"{STATUS_WORDS[p.status]} {label}: epoch {max(p.epoch, 1)} of {p.epochs}, "
             f"iteration {p.iteration} of {p.total_iterations}")
@@ -70,13 +67,13 @@ def progress_view(p, label: str, projector: bool) -> None:
         f"**Iteration** = one batch of {p.batch_size} images: a forward pass, a loss, a backward pass and one "
         f"weight update. **Epoch** = one pass over all {p.n_train:,} training images, so an epoch takes "
         f"⌈{p.n_train:,} / {p.batch_size}⌉ = **{p.iterations_per_epoch} iterations** (the last batch holds "
-        f"{last} images). Samples seen = iterations × batch size.", projector, label="Epoch, batch, iteration")
-    st.plotly_chart(curves_figure(p.train_curve, p.heldout_curve, p.epoch_marks, projector),
+        f"{last} images). Samples seen = iterations × batch size.", label="Epoch, batch, iteration")
+    st.plotly_chart(curves_figure(p.train_curve, p.heldout_curve, p.epoch_marks),
                     key="anatomy_curves", config={"displayModeBar": False})
     if p.kernels and p.kernels[0][1] is not None:
         st.markdown("**First-layer kernels**, from random initialisation (top) to now (bottom); "
                     "blue < 0 < red, one shared colour scale.")
-        st.plotly_chart(kernel_grid_figure(_pick(p.kernels, 8 if projector else 12), projector),
+        st.plotly_chart(kernel_grid_figure(_pick(p.kernels, 8 if projector() else 12)),
                         key="anatomy_kernels", config={"displayModeBar": False})
 
 

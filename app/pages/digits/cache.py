@@ -52,14 +52,22 @@ def pen_gallery() -> tuple:
     return tuple(gallery())
 
 
-@st.cache_resource(show_spinner=False, max_entries=10)
-def pen_gallery_pictures(label: int) -> tuple:
-    """(gallery indices, uint8 (n, 28, 28) thumbnails, black ink on white as drawn) of one class's pen digits."""
+@st.cache_resource(show_spinner=False, max_entries=16)
+def pen_gallery_page(page: int, per_class: int) -> tuple:
+    """(gallery indices, uint8 (n, 28, 28) thumbnails, black ink on white as drawn): `per_class` pen digits
+    of every class, 0 first, the page-th such set (wrapping around)."""
     import numpy as np
-    from models.unipen import render_strokes
     from PIL import Image
 
-    items = [(i, g) for i, g in enumerate(pen_gallery()) if int(g["label"]) == label]
-    small = [np.asarray(Image.fromarray(np.asarray(render_strokes(g["strokes"], g.get("width", 20)), np.uint8))
-                        .resize((28, 28), Image.BOX)) for _, g in items]
-    return tuple(i for i, _ in items), (np.stack(small) if small else np.zeros((0, 28, 28), np.uint8))
+    from models.unipen import render_strokes
+
+    items = pen_gallery()
+    indices = []
+    for label in range(10):
+        mine = [i for i, g in enumerate(items) if int(g["label"]) == label]
+        if mine:
+            start = page * per_class
+            indices += [mine[(start + k) % len(mine)] for k in range(min(per_class, len(mine)))]
+    small = [np.asarray(Image.fromarray(np.asarray(render_strokes(items[i]["strokes"], items[i]["width"]), np.uint8))
+                        .resize((28, 28), Image.BOX)) for i in indices]
+    return tuple(indices), (np.stack(small) if small else np.zeros((0, 28, 28), np.uint8))

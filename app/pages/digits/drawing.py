@@ -11,7 +11,7 @@ from components.digit_canvas import digit_canvas
 from models.content_id import content_id
 
 DONE = '[data-testid="digits-done"]'
-GALLERY_SHOWN = 18  # pen digits shown per class
+PER_CLASS = 3  # pen digits shown per class
 ATTRIBUTION = ("Real pen-written digits from UNIPEN (train_r01_v07, CC BY 4.0), by writers neither model "
                "was trained on. Click one: it is drawn onto the canvas stroke by stroke.")
 
@@ -42,21 +42,25 @@ def _replay(index: int) -> None:
 
 
 def pen_gallery() -> None:
-    """One class of the shipped pen-written digits as clickable thumbnails."""
+    """Pen-written digits of every class as clickable thumbnails (one column per class), and a button
+    for another set."""
+    ss = st.session_state
     try:
-        indices, thumbs = cache.pen_gallery_pictures(int(st.session_state[state.DIGITS_PEN_DIGIT]))
+        indices, thumbs = cache.pen_gallery_page(int(ss.get(state.DIGITS_PEN_PAGE) or 0), PER_CLASS)
     except (OSError, ValueError, KeyError) as exc:
         st.caption(f"The pen-written gallery is not available ({type(exc).__name__}).")
         return
-    st.segmented_control("Pen-written digits to replay", [str(d) for d in range(10)], key=state.DIGITS_PEN_DIGIT)
-    shown = thumbs[:GALLERY_SHOWN].astype(np.float32)
-    if len(shown) == 0:
+    if len(thumbs) == 0:
         return
-    tile = fm.map_tile("pen-gallery", "", shown, np.tile([0.0, 255.0], (len(shown), 1)), 6, 56,
-                       lut=fm.GREY_LUT, caption=ATTRIBUTION)
+    order = np.arange(len(thumbs)).reshape(10, PER_CLASS).T.ravel() if len(thumbs) == 10 * PER_CLASS \
+        else np.arange(len(thumbs))  # rows of 0..9
+    tile = fm.map_tile("pen-gallery", "<b>Replay a pen-written digit</b> (click one)", thumbs[order].astype(np.float32),
+                       np.tile([0.0, 255.0], (len(thumbs), 1)), 10, 56, lut=fm.GREY_LUT, caption=ATTRIBUTION)
     picked = fm.board("digits_pen_gallery", [[tile]])
-    if picked is not None and picked[0] == "pen-gallery" and 0 <= picked[1] < len(shown):
-        _replay(indices[picked[1]])
+    if picked is not None and picked[0] == "pen-gallery" and 0 <= picked[1] < len(thumbs):
+        _replay(indices[int(order[picked[1]])])
+    st.button("Other pen-written digits", key="digits_pen_more",
+              on_click=lambda: ss.update({state.DIGITS_PEN_PAGE: int(ss.get(state.DIGITS_PEN_PAGE) or 0) + 1}))
 
 
 def draw_input() -> Drawn:

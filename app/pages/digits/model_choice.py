@@ -1,6 +1,7 @@
 """Which digit CNN the page runs: one of the shipped models, or the one trained this session on Anatomy."""
 
 import logging
+import re
 from dataclasses import dataclass
 
 import streamlit as st
@@ -19,6 +20,11 @@ class Choice:
     model: MnistCNN | None  # None when its weights could not be loaded
     model_id: str  # names the model for caches
     label: str
+
+
+def _without_paths(text: str) -> str:
+    """Server paths cut down to their file name (students never see the server's folders)."""
+    return re.sub(r"(?:[A-Za-z]:)?[\\/](?:[^\s\\/]+[\\/])+([^\s\\/]+)", r"\1", text)
 
 
 def _trained() -> MnistCNN | None:
@@ -67,5 +73,6 @@ def choose_model() -> Choice:
         return Choice(name, cache.digit_model(name), name, options[name])
     except WeightsError as exc:
         log.warning("digit model %s refused: %s", name, exc)
-        st.error(plain(f"The model “{options[name]}” could not be loaded, so nothing is classified. {exc}"))
+        st.error(plain(f"The model “{options[name]}” could not be loaded, so nothing is classified. "
+                       f"{_without_paths(str(exc))}"))
         return Choice(name, None, name, options[name])

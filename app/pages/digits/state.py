@@ -13,7 +13,7 @@ DIGITS_MODEL = "digits_model"  # str: a models.mnist_cnn.MODEL_CHOICES name, or 
 DIGITS_SEEN_TRAINED = "digits_seen_trained"  # int: id() of the session-trained model last offered
 DIGITS_STROKE = "digits_stroke"  # int: pen width in canvas pixels (of a 280 px canvas)
 DIGITS_SOURCE = "digits_source"  # "Draw" or "Test set"
-DIGITS_PEN_DIGIT = "digits_pen_digit"  # str: which class the pen-gallery row shows ("0".."9")
+DIGITS_PEN_PAGE = "digits_pen_page"  # int: which set of pen-written digits the gallery shows
 DIGITS_REPLAY = "digits_replay"  # dict | None: {"id", "strokes", "width"} sent to the canvas to replay
 DIGITS_REPLAY_NOTE = "digits_replay_note"  # str: which gallery digit was replayed (shown under the canvas)
 DIGITS_GALLERY = "digits_gallery"  # "All digits" or "Misclassified"
@@ -34,7 +34,7 @@ DEFAULTS = {
     DIGITS_MODEL: DEFAULT_MODEL,
     DIGITS_STROKE: 20,
     DIGITS_SOURCE: "Draw",
-    DIGITS_PEN_DIGIT: "9",
+    DIGITS_PEN_PAGE: 0,
     DIGITS_GALLERY: "All digits",
     DIGITS_PICK: 1,
     DIGITS_SCALE: "per layer",

@@ -15,6 +15,7 @@ from app.pages.kernels.explore import explore
 from app.pages.kernels.workbench import workbench_fragment
 from components.image_source import choose_image
 from components.layout import explain, plain
+from components.theme import projector
 from models.content_id import content_id
 from models.images import SAMPLES, to_gray
 
@@ -35,7 +36,8 @@ except Exception:  # noqa: BLE001 - any load failure only hides the learned pres
     learned = None
     st.info("The digit CNN's learned conv1 kernels are unavailable, so those presets are hidden.")
 
-settings_col, view_col = st.columns([1, 2], gap="medium")
+# On a projector the settings need more room (bigger type); the images still fit beside them at 1024 px.
+settings_col, view_col = st.columns([2, 3] if projector() else [1, 2], gap="medium")
 with settings_col:
     loaded = choose_image(state.KERN_IMAGE, camera=True)
     st.segmented_control("Convolve", ("gray", "rgb"), key=state.KERN_COLOUR, required=True, wrap=True,

@@ -15,7 +15,7 @@ from app.pages.transforms import state
 from components.layout import plain
 from components.pipeline_editor import add_step
 from models.pipeline import PRESETS, preset_steps
-from models.pipeline_io import MAX_SEED, PipelineFileError, from_json
+from models.pipeline_io import MAX_SEED, MAX_STEPS, PipelineFileError, from_json
 
 EDITOR, VIEW, BODY = "tf_editor_fragment", "tf_view_fragment", "tf_body_fragment"  # st.fragment keys
 MAX_IMPORT_BYTES = 100_000
@@ -33,7 +33,7 @@ def refresh(structural: bool) -> None:
 
 
 def on_add() -> None:
-    add_step(st.session_state[state.STEPS], st.session_state[state.ADD], st.session_state, state.NEXT_ID)
+    add_step(st.session_state[state.STEPS], st.session_state[state.ADD], st.session_state, state.NEXT_ID, MAX_STEPS)
     refresh(True)
 
 

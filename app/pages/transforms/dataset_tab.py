@@ -11,6 +11,7 @@ from PIL import Image
 
 from app.pages.transforms import cache, state
 from app.pages.transforms.actions import done_marker, start_clock
+from components.layout import plain
 from components.transform_batch import batch_grid, diagram, render_definitions
 from components.transform_cards import encode_png, png_tag
 from models.digit_dataset import (
@@ -22,20 +23,29 @@ from models.digit_dataset import (
     make_loader,
     subset,
 )
-from models.pipeline import compose, run_stages, viewing_norm
+from models.pipeline import compose, input_shape, run_stages, viewing_norm
+from models.pipeline_cost import judge
 from models.pipeline_io import encode_url
 from models.stage_view import display_array
 
 
-def _controls() -> tuple:
+def fitting_source(steps: list[dict]) -> str:
+    """The first data source on whose first sample the pipeline runs (the default pipeline expects RGB
+    photos, the MNIST preset grey digits), so the tab opens working whatever the pipeline."""
+    return next((s for s in SOURCES if not _check_first_sample(steps, s, 1)), SOURCES[0])
+
+
+def _controls(steps: list[dict]) -> tuple:
+    if st.session_state.get(state.DS_SOURCE) is None:
+        st.session_state[state.DS_SOURCE] = fitting_source(steps)
     with st.container(horizontal=True, vertical_alignment="bottom"):
-        source = st.segmented_control("Data", SOURCES, default=SOURCES[0], key=state.DS_SOURCE) or SOURCES[0]
-        shuffle = st.toggle("shuffle", True, key=state.DS_SHUFFLE)
-        drop = st.toggle("drop_last", False, key=state.DS_DROP)
+        source = st.segmented_control("Data", SOURCES, key=state.DS_SOURCE) or SOURCES[0]
+        shuffle = st.toggle("shuffle", key=state.DS_SHUFFLE)
+        drop = st.toggle("drop_last", key=state.DS_DROP)
     c = st.columns(3)
-    n = c[0].number_input("samples N", 1, 1000, 100, key=state.DS_N)
-    batch = c[1].number_input("batch_size", 1, 256, 20, key=state.DS_BATCH)
-    seed = c[2].number_input("seed (shuffle order and augmentation)", 0, 10**6, 0, key=state.DS_SEED)
+    n = c[0].number_input("samples N", 1, 1000, key=state.DS_N)
+    batch = c[1].number_input("batch_size", 1, 256, key=state.DS_BATCH)
+    seed = c[2].number_input("seed (shuffle order and augmentation)", 0, 10**6, key=state.DS_SEED)
     return source, int(n), int(batch), int(seed), bool(shuffle), bool(drop)
 
 
@@ -54,9 +64,14 @@ def _walker(steps, source, n, batch, seed, shuffle, drop, restart: bool):
     return walker, first
 
 
-def _check_first_sample(steps, source) -> str:
+def _check_first_sample(steps, source, batch: int) -> str:
+    """Why the loader cannot make a batch of this size from this source ("" if it can)."""
     images, _, _ = cache.dataset_arrays(source)
-    result = run_stages(steps, Image.fromarray(images[0]), 0, keep_views=False)
+    first = Image.fromarray(images[0])
+    verdict = judge(steps, input_shape(first), runs=batch, what=f"One minibatch of {batch}")
+    if not verdict.ok:
+        return verdict.message
+    result = run_stages(steps, first, 0, keep_views=False)
     if result.problem:
         p = result.problem
         return f"On the first sample, step {p.index + 1} ({p.step['name']}) cannot run: {p.message}"
@@ -68,8 +83,8 @@ BATCH = "tf_batch_fragment"  # st.fragment key
 
 def render_dataset(steps: list[dict], on_fix) -> None:
     """The whole tab; the page's end-of-run marker (done_marker) ends the minibatch fragment."""
-    settings = _controls()
-    problem = _check_first_sample(steps, settings[0])
+    settings = _controls(steps)
+    problem = _check_first_sample(steps, settings[0], settings[2])
     _batch_section(steps, settings, problem, on_fix)
     st.markdown("**The custom `Dataset` used here** (`models/digit_dataset.py`): `__len__` says how many samples "
                 "there are, `__getitem__(i)` loads sample i and runs the pipeline on it.")
@@ -79,6 +94,7 @@ def render_dataset(steps: list[dict], on_fix) -> None:
 @st.fragment(key=BATCH)
 def _batch_section(steps: list[dict], settings: tuple, problem: str, on_fix) -> None:
     """The step buttons, the current minibatch with the definitions beside it, and the data-path diagram."""
+    state.snapshot()
     start_clock()
     source, n, batch, seed, shuffle, drop = settings
     iters = iterations_per_epoch(n, batch, drop)
@@ -91,7 +107,7 @@ def _batch_section(steps: list[dict], settings: tuple, problem: str, on_fix) -> 
     batch_shape, item_shape = "(B, C, H, W)", "(C, H, W)"
     with left:
         if problem:
-            st.error(problem + " The DataLoader needs every sample to come out as a tensor of one size.")
+            st.error(plain(problem + " The DataLoader needs every sample to come out as a tensor of one size."))
             st.button("Load the MNIST training augmentation preset", on_click=on_fix, key="tf_ds_fix",
                       icon=":material/build:")
         else:
@@ -101,7 +117,7 @@ def _batch_section(steps: list[dict], settings: tuple, problem: str, on_fix) -> 
                     current = walker.next_batch()
                     st.session_state[state.DS_WALKER] = (*st.session_state[state.DS_WALKER][:2], current)
             except (RuntimeError, TypeError, ValueError) as exc:
-                st.error(loader_problem(exc))
+                st.error(plain(loader_problem(exc)))
                 current = None
             if current is not None:
                 _show_batch(current, steps, source, iters)

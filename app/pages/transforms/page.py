@@ -3,17 +3,17 @@ code, and feed a DataLoader. Maths in models/pipeline*.py; widgets in components
 
 import streamlit as st
 
-from app.pages.transforms import actions, state
+from app.pages.transforms import actions, cache, state
 from app.pages.transforms.editor import editor
 from app.pages.transforms.url_state import load_from_url
 from app.pages.transforms.view import Picture, view
 from components.image_source import choose_image
 from components.layout import explain
 from components.theme import projector
-from components.transform_export import image_line
 from models.content_id import content_id
 from models.images import SAMPLES
 from models.pipeline import to_pil
+from models.pipeline_io import image_source_line
 
 st.title("Transforms")
 explain("Build a `torchvision.transforms.v2` pipeline step by step. Every stage shows what the image *is* "
@@ -23,6 +23,7 @@ explain("Build a `torchvision.transforms.v2` pipeline step by step. Every stage 
 
 load_from_url()
 state.init_defaults()
+cache.worker_pool()  # starts the worker processes (the random grid runs there) on the first visit
 
 top = st.columns([1, 1])
 with top[0]:
@@ -41,7 +42,8 @@ if loaded is not None:
     image = to_pil(loaded.rgb)
     sample_file = SAMPLES.get(loaded.name)
     picture = Picture(image, content_id(image.tobytes(), image.size),
-                      image_line(sample_file or loaded.name, sample_file is not None, loaded.notes))
+                      image_source_line(f"assets/samples/{sample_file}" if sample_file else loaded.name,
+                                        sample_file is not None, loaded.notes))
 
 left, right = (st.container(), st.container()) if projector() else st.columns([1, 2])
 with left:

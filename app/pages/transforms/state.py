@@ -26,8 +26,13 @@ DS_WALKER = "tf_ds_walker"  # (signature, models.digit_dataset.EpochWalker, last
 RUNS = "tf_runs"  # int: workbench runs so far (the benchmark waits for the next one)
 CLOCK = "tf_clock"  # (wall, cpu) start of the view run, for the end-of-run marker
 IMAGE_PREFIX = "tf_img"  # widget keys of the image picker (components.image_source)
+SAVED = "tf_saved"  # dict: the last value of every settings widget below, kept when no run draws the widget
 
 DEFAULT_PRESET = "ImageNet training"
+# Settings held by widgets, with their defaults (None: the widget's own default). Streamlit forgets a widget's
+# value when a run does not draw it (another tab, another page, no image yet); these come back from SAVED.
+SETTINGS = {SEED: 0, PRESET: DEFAULT_PRESET, ADD: "RandomRotation", GRID_N: 12, DS_SOURCE: None, DS_N: 100,
+            DS_BATCH: 20, DS_SHUFFLE: True, DS_DROP: False, DS_SEED: 0, f"{IMAGE_PREFIX}_sample": None}
 
 
 def replace_steps(steps: list[dict], seed: int | None) -> None:
@@ -42,12 +47,26 @@ def replace_steps(steps: list[dict], seed: int | None) -> None:
         ss[SEED] = seed
 
 
+def snapshot() -> None:
+    """Record the settings widgets' current values; called at the start of every run of the page and of its
+    fragments, so the value of the last change is always saved."""
+    ss = st.session_state
+    saved = ss.setdefault(SAVED, {})
+    for key in SETTINGS:
+        if key in ss:
+            saved[key] = ss[key]
+
+
 def init_defaults() -> None:
-    """The page's settings before its first widget is drawn (the link, if any, is applied by url_state)."""
+    """The page's settings before its first widget is drawn: saved values come back, defaults fill the rest
+    (the link, if any, was applied by url_state first)."""
     from models.pipeline import preset_steps
 
     ss = st.session_state
-    ss.setdefault(SEED, 0)
-    ss.setdefault(PRESET, DEFAULT_PRESET)
+    snapshot()
+    for key, default in SETTINGS.items():
+        value = ss[SAVED].get(key, default)
+        if value is not None:
+            ss[key] = value
     if STEPS not in ss:
         replace_steps(preset_steps(ss[PRESET]), None)

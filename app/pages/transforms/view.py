@@ -9,6 +9,7 @@ from PIL import Image
 from app.pages.transforms import actions, cache, state
 from app.pages.transforms.dataset_tab import render_dataset
 from app.pages.transforms.url_state import sync_url
+from components.layout import plain
 from components.stage_strip import render_strip
 from components.theme import projector
 from components.transform_export import render_export
@@ -28,6 +29,7 @@ class Picture:
 
 @st.fragment(key=actions.VIEW)
 def view(picture: Picture | None) -> None:
+    state.snapshot()
     actions.start_clock()
     with st.container(horizontal=True, vertical_alignment="bottom"):
         st.number_input("Seed", 0, MAX_SEED, key=state.SEED, width=240,
@@ -43,6 +45,7 @@ def view(picture: Picture | None) -> None:
 @st.fragment(key=actions.BODY)
 def body(tab: int, picture: Picture | None) -> None:
     """The open tab (index into TABS): stage strip, random grid, export, or Dataset & DataLoader."""
+    state.snapshot()
     actions.start_clock()
     actions.show_notice()
     steps = st.session_state[state.STEPS]
@@ -57,10 +60,13 @@ def body(tab: int, picture: Picture | None) -> None:
     elif tab == 0:
         render_strip(cache.stages(picture.image_id, picture.image, code, steps, seed), per_row)
     elif tab == 1:
-        n = st.slider("Outcomes", 8, 16, 12, step=4, key=state.GRID_N)
+        n = st.slider("Outcomes", 8, 16, step=4, key=state.GRID_N)
         st.caption(f"Seeds {seed} to {seed + n - 1}: the same pipeline run {n} times. Random steps "
                    "list what their make_params drew.")
-        render_outcomes(cache.outcomes(picture.image_id, picture.image, code, steps, seed, n), per_row)
+        try:
+            render_outcomes(cache.outcomes(picture.image_id, picture.image, code, steps, seed, n), per_row)
+        except cache.OutcomesRefused as exc:
+            st.error(plain(str(exc)), icon=":material/block:")
     else:
         render_export(steps, seed, picture.code_line, state.IMPORT, actions.on_import)
     actions.done_marker()
