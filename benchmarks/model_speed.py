@@ -2,6 +2,11 @@
 
 - forward_with_activations on one (1,1,28,28) input: budget 5 ms median
 - prepare_digit on a 280x280 RGBA canvas drawing: budget 5 ms median
+- pen_up_models: what models/ does after a pen-up on the Digits page, for a real pen digit from the gallery
+  drawn like the canvas (black on white RGBA): prepare_digit, the chosen model's forward_with_activations,
+  the other shipped model's forward (the comparison) and confidence.judge for both: budget 30 ms median
+  (the page's whole pen-up budget, maps included, is 150 ms)
+- load_named per shipped model (cold load of a model switch): budget 200 ms median
 Prints a table and writes JSON to benchmarks/results/model_speed-<time>.json.
 """
 
@@ -16,7 +21,8 @@ import torch
 from PIL import Image, ImageDraw
 
 RESULTS = Path(__file__).resolve().parent / "results"
-BUDGETS_MS = {"forward_with_activations": 5.0, "prepare_digit_280_rgba": 5.0, "load_pretrained": 200.0}
+BUDGETS_MS = {"forward_with_activations": 5.0, "prepare_digit_280_rgba": 5.0, "load_pretrained": 200.0,
+              "pen_up_models": 30.0, "load_named_pen": 200.0, "load_named_mnist": 200.0}
 
 
 def canvas_drawing() -> np.ndarray:
@@ -39,8 +45,30 @@ def time_ms(fn, repeats: int, warmup: int = 5) -> list[float]:
     return out
 
 
+def pen_canvas() -> np.ndarray:
+    """A real pen-written 9 from the shipped gallery as the canvas sends it: (280,280,4) uint8 black on white."""
+    from models.unipen import gallery, render_strokes
+
+    nine = next(g for g in gallery() if g["label"] == 9)
+    grey = render_strokes(nine["strokes"], nine["width"])
+    return np.dstack([grey, grey, grey, np.full_like(grey, 255)])
+
+
+def pen_up(models_and_cards, canvas):
+    """prepare_digit -> chosen model's activations -> other model's logits -> judge both."""
+    from models.confidence import judge
+    from models.preprocess import prepare_digit
+
+    prepared = prepare_digit(canvas)
+    (chosen, card), (other, other_card) = models_and_cards
+    acts = chosen.forward_with_activations(prepared.tensor)
+    with torch.no_grad():
+        other_logits = other(prepared.tensor)[0].numpy()
+    return judge(acts["logits"][0].numpy(), prepared, card), judge(other_logits, prepared, other_card)
+
+
 def run(repeats: int = 200) -> dict:
-    from models.mnist_cnn import load_pretrained
+    from models.mnist_cnn import MODEL_CHOICES, load_named, load_pretrained, model_card
     from models.preprocess import prepare_digit
 
     torch.set_num_threads(1)  # as app/cache.py does: a 2-thread pool stalls on a busy machine
@@ -52,6 +80,11 @@ def run(repeats: int = 200) -> dict:
         "prepare_digit_280_rgba": time_ms(lambda: prepare_digit(canvas), repeats),
         "load_pretrained": time_ms(load_pretrained, max(5, repeats // 20), warmup=1),
     }
+    pair = [(load_named(n), model_card(n)) for n in MODEL_CHOICES]
+    pen = pen_canvas()
+    timings["pen_up_models"] = time_ms(lambda: pen_up(pair, pen), repeats)
+    for name in MODEL_CHOICES:
+        timings[f"load_named_{name}"] = time_ms(lambda n=name: load_named(n), max(5, repeats // 20), warmup=1)
     results = {}
     for name, values in timings.items():
         values.sort()

@@ -5,7 +5,7 @@ import re
 import numpy as np
 
 from components import theme
-from components.pooling_colors import hex_colors, ink_for, text_grid, value_fills
+from components.pooling_colors import contrast_ratio, hex_colors, ink_for, text_grid, value_fills
 from components.pooling_grid import Grid, frame_css, frame_delay, render
 from components.theme import CATEGORICAL, SEQUENTIAL_LUT, colorize
 from models.pooling import PoolSpec, Window
@@ -120,11 +120,13 @@ def coverage_legend() -> str:
         hatch = ("background-image:repeating-linear-gradient(45deg,rgba(255,255,255,.6) 0 4px,transparent 4px 9px);"
                  if hatched else "")
         ink = ink_for(color)
-        shadow = "#000" if ink == "#ffffff" else "#fff"
+        text = label
+        if hatched or contrast_ratio(ink, color) < (7.0 if projector else 4.5):  # a plate, as on the map
+            text = f'<span style="background:#ffffff;color:#000000;border-radius:.2em;padding:0 .2em">{label}</span>'
         items.append(f'<span style="display:inline-flex;align-items:center;margin:0 1.4em .3em 0">'
                      f'<span data-legend="{label}" style="display:inline-block;min-width:2.2em;height:1.8em;'
                      f'line-height:1.8em;text-align:center;font-weight:800;border:2px solid #000;background:{color};'
-                     f'{hatch}color:{ink};text-shadow:0 0 3px {shadow},0 0 2px {shadow};margin-right:.45em">{label}</span>{meaning}</span>')
+                     f'{hatch}color:{ink};margin-right:.45em">{text}</span>{meaning}</span>')
     return f'<div data-testid="pool-coverage-legend" style="font-size:{size};font-weight:600">{"".join(items)}</div>'
 
 

@@ -109,15 +109,15 @@ def render(grid: Grid, testid: str, label: str, max_cell_px: int | None = None) 
                 out.append(f'<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" fill="url(#{uid})" opacity="0.55"/>')
             ink = ink_for(fill)
             hatched = grid.hatch is not None and grid.hatch[r, c]
-            halo_ink = "#ffffff" if ink == "#000000" else "#000000"
-            # a halo of the opposite colour where the fill alone gives less than the required contrast
-            weak = contrast_ratio(ink, fill) < (7.0 if projector else 4.5)
-            halo_w = (5 if projector else 4) if hatched or weak else 0
-            halo_attr = (f' paint-order="stroke" stroke="{halo_ink}" stroke-width="{halo_w}" stroke-linejoin="round"'
-                         if halo_w else "")
-            out.append(f'<text x="{x + CELL / 2}" y="{y + CELL / 2}" font-size="{_font(text, base)}" '
+            size = _font(text, base)
+            if hatched or contrast_ratio(ink, fill) < (7.0 if projector else 4.5):  # a plate under the number
+                plate_w, plate_h = min(CELL - 6, 0.62 * size * len(text) + 12), min(CELL - 6, 1.3 * size)
+                out.append(f'<rect x="{x + (CELL - plate_w) / 2:.1f}" y="{y + (CELL - plate_h) / 2:.1f}" '
+                           f'width="{plate_w:.1f}" height="{plate_h:.1f}" rx="5" data-kind="plate" '
+                           f'fill="{"#ffffff" if ink == "#000000" else "#000000"}"/>')
+            out.append(f'<text x="{x + CELL / 2}" y="{y + CELL / 2}" font-size="{size}" '
                        f'font-weight="{"700" if projector else "600"}" fill="{ink}" text-anchor="middle" '
-                       f'dominant-baseline="central"{halo_attr}>{escape(text)}</text>')
+                       f'dominant-baseline="central">{escape(text)}</text>')
     out.append(_marks(grid.taps, grid.boxes, grid.rings, xy, halo, inner))
     if grid.frames:  # pure CSS animation: no server round trip per frame, so no flicker and a steady rate
         n, cls = len(grid.frames), f"{testid}-f"

@@ -11,8 +11,6 @@ import numpy as np
 import torch
 from torch import nn
 
-NOT_SURE_BELOW = 0.6  # top probability under which the page says "not sure"
-
 
 @dataclass(frozen=True)
 class Analysis:
@@ -27,10 +25,6 @@ class Analysis:
     @property
     def second(self) -> int:
         return int(self.ranking[1])
-
-    @property
-    def sure(self) -> bool:
-        return float(self.probs[self.top]) >= NOT_SURE_BELOW
 
 
 def analyse(model: nn.Module, x: torch.Tensor) -> Analysis:

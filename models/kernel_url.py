@@ -55,7 +55,9 @@ def kernel_to_text(kernel) -> str:
 
 def kernel_from_text(text: str) -> tuple:
     """'a,b,c;d,e,f;g,h,i' -> rows; raises ValueError unless square, odd, finite and in range."""
-    rows = [tuple(float(x) for x in r.split(",")) for r in text.split(";")]
+    rows = [tuple(_number(x, float) for x in r.split(",")) for r in text.split(";")]
+    if len(rows) not in SIZES or any(len(r) != len(rows) for r in rows):
+        raise ValueError("not a square kernel of size 1, 3, 5, 7, 9 or 11")
     arr = np.array(rows, dtype=np.float64)
     if arr.ndim != 2 or arr.shape[0] != arr.shape[1] or arr.shape[0] not in SIZES:
         raise ValueError("not a square kernel of size 1, 3, 5, 7, 9 or 11")
@@ -80,24 +82,33 @@ def encode(state: KernelState, extra: dict | None = None) -> dict[str, str]:
     return out
 
 
+def _number(raw: str, kind: type):
+    """int(raw) or float(raw), with a short message (the built-in ones repeat the whole text)."""
+    try:
+        return kind(raw)
+    except (ValueError, OverflowError):
+        raise ValueError("not a whole number" if kind is int else "not a number") from None
+
+
 def _parse(name: str, raw: str, image_names):
     if name == "kernel":
         return kernel_from_text(raw)
     if name == "image":
         if raw not in image_names:
-            raise ValueError(f"no sample called {raw!r}")
+            raise ValueError("no sample by that name")
         return raw
     if name in _CHOICES:
         if raw not in _CHOICES[name]:
-            raise ValueError(f"must be one of {', '.join(_CHOICES[name])}")
+            options = _CHOICES[name]
+            raise ValueError(f"must be one of {', '.join(options) if len(options) <= 6 else 'the names in the list'}")
         return raw
     if name in _INTS:
-        value = int(raw)
+        value = _number(raw, int)
         if value not in _INTS[name]:
-            raise ValueError("out of range")
+            raise ValueError(f"must be a whole number from {_INTS[name][0]} to {_INTS[name][-1]}")
         return value
     if name in _FLOATS:
-        value = float(raw)
+        value = _number(raw, float)
         lo, hi = _FLOATS[name]
         if not (math.isfinite(value) and lo <= value <= hi):
             raise ValueError(f"must be between {lo:g} and {hi:g}")

@@ -226,7 +226,7 @@ def validate(kernel: np.ndarray) -> np.ndarray:
     if not k.any():
         raise AllZeroKernel("Every kernel entry is 0, so every product (pixel × weight) is 0 and every output "
                             "pixel equals just the bias. With bias 0 the whole output is 0, which shows as black "
-                            "(or mid-grey on the diverging colour scale).")
+                            "(white on the signed colour scale).")
     return k
 
 

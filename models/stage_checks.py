@@ -67,6 +67,12 @@ def check_step(step: dict, x) -> tuple[str, list[str]]:
         if k // 2 >= min(h, w):
             return (f"The blur kernel ({k}x{k}) is too big for a {w}x{h} image: its half-width must be smaller "
                     "than the image. Use a smaller kernel_size."), warnings
+    elif name == "ElasticTransform":
+        k = int(8 * p["sigma"] + 1) | 1  # torchvision blurs the random field with this odd kernel
+        if k // 2 >= min(h, w):
+            return (f"With sigma {p['sigma']:g}, ElasticTransform smooths its random field with a {k}x{k} kernel, "
+                    f"too big for a {w}x{h} image. Use a smaller sigma (at most {max(0.5, (min(h, w) - 1) / 4):g}"
+                    ") or a larger image."), warnings
     elif name == "ToDtype" and is_pil:
         warnings.append("ToDtype leaves PIL images unchanged (it only converts tensors): put ToImage before it.")
     elif name == "ToImage" and not is_pil:

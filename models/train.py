@@ -164,7 +164,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--lr", type=float, default=4e-3)
     p.add_argument("--canvas-fraction", type=float, default=0.5,
                    help="share of each batch that gets the canvas-style augmentation")
-    p.add_argument("--threads", type=int, default=2, help="torch CPU threads (the card records it)")
+    p.add_argument("--threads", type=int, default=1,
+                   help="torch CPU threads (1: on a busy machine a 2-thread pool spins and was 8x slower per step)")
     p.add_argument("--no-evaluate", action="store_true", help="skip models.evaluate after training")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p.parse_args(argv)

@@ -155,10 +155,13 @@ class TrainingJob:
                     self._set(status="stopped", message="Stopped: the page that started it was closed.")
                     break
                 if self._stop.is_set():
-                    stop.set()
+                    if self._progress.status != "running":  # still starting up: nothing to keep
+                        self._set(status="stopped", message="Stopped before it started.")
+                        break
+                    stop.set()  # the loop ends between two batches and reports its weights
                     asked_at = asked_at or time.monotonic()
                     if time.monotonic() - asked_at > STOP_WAIT_SECONDS:
-                        self._set(status="stopped", message="Stopped.")
+                        self._set(status="stopped", message="Stopped (the training process did not answer).")
                         break
         finally:
             if proc.is_alive():

@@ -79,10 +79,12 @@ def _send(at, rows, seq=1) -> None:
 
 
 def _wait_for_training(at, timeout=180):
+    """Rerun the page every 2 s (its polls keep the run alive) until the training has ended."""
     trainer = at.session_state[state.ANATOMY_TRAINER]
     deadline = time.monotonic() + timeout
     while trainer.running and time.monotonic() < deadline:
-        time.sleep(0.2)
+        trainer.join(2)
+        at.run()
     assert not trainer.running
     at.run()
     return trainer
@@ -202,6 +204,9 @@ def test_stop_ends_training_and_one_training_per_session():
     _train_quickly(at, epochs=20, batch=16)
     trainer = at.session_state[state.ANATOMY_TRAINER]
     assert trainer.running and at.button(key="anatomy_start").disabled
+    while trainer.running and trainer.progress().iteration < 3:
+        trainer.join(1)
+        at.run()
     at.button(key="anatomy_stop").click().run()
     trainer = _wait_for_training(at, timeout=60)
     assert trainer.progress().status == "stopped"

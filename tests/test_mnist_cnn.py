@@ -5,11 +5,17 @@ import torch
 
 from models.data import TEST_SAMPLE, load_npz
 from models.mnist_cnn import (
+    DEFAULT_CHOICE,
     DEFAULT_WEIGHTS,
     LAYER_SHAPES,
+    MODEL_CHOICES,
+    MODEL_FILES,
+    MODELS_DIR,
     MnistCNN,
     WeightsError,
+    load_named,
     load_pretrained,
+    model_card,
     parameter_count,
     save_weights,
 )
@@ -138,3 +144,29 @@ def test_save_then_load_round_trip(tmp_path):
     x = torch.randn(2, 1, 28, 28)
     with torch.no_grad():
         assert torch.equal(model(x), again(x))
+
+
+def test_nan_weights_give_the_clear_error(tmp_path):
+    state = MnistCNN().state_dict()
+    state["conv2.bias"][3] = float("nan")
+    path = tmp_path / "nan.pt"
+    torch.save(state, path)
+    with pytest.raises(WeightsError, match="NaN or infinite") as err:
+        load_pretrained(path)
+    assert "conv2.bias" in str(err.value) and "python -m models.train" in str(err.value)
+
+
+@pytest.mark.parametrize("name", list(MODEL_CHOICES))
+def test_named_models_load_in_eval_mode_with_their_cards(name):
+    model = load_named(name)
+    assert isinstance(model, MnistCNN) and not model.training
+    card = model_card(name)
+    assert card["parameters"] == parameter_count(model) == 27480
+    assert (MODELS_DIR / f"{MODEL_FILES[name]}.pt").is_file(), "the named model's own weights are shipped"
+
+
+def test_model_choices_and_unknown_names():
+    assert MODEL_CHOICES == {"pen": "MNIST + pen handwriting", "mnist": "MNIST only (as in the course)"}
+    assert next(iter(MODEL_CHOICES)) == DEFAULT_CHOICE == "pen"
+    with pytest.raises(ValueError, match="unknown digit model"):
+        load_named("resnet")

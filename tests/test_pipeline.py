@@ -143,6 +143,7 @@ IMPOSSIBLE = [
     ([("Resize", {"size": 32}), ("RandomCrop", {"size": 64})], 1, "larger than the image"),
     ([("CenterCrop", {"size": 12}), ("GaussianBlur", {"kernel_size": 31})], 1, "too big"),
     ([("ToPILImage", {})], 0, "already a PIL image"),
+    ([("Resize", {"size": 32}), ("ElasticTransform", {"sigma": 10.0})], 1, "too big for a 32x38 image"),
 ]
 
 
@@ -239,3 +240,94 @@ def test_an_empty_pipeline_still_runs_and_exports(photo):
     assert run_stages([], photo, 0).output is photo
     assert np.array_equal(np.asarray(compose([])(photo)), np.asarray(photo))
     assert "v2.Identity()" in export_code([], 0, "image = None")
+
+
+def test_runs_draw_from_their_own_generator_so_threads_need_no_lock(photo):
+    """Four threads run pipelines at once while a fifth keeps reseeding and drawing from torch's global
+    generator: every result equals the same run done alone, and nothing in models.pipeline is a lock."""
+    import threading
+
+    import models.pipeline as pipeline
+
+    assert not any(isinstance(v, type(threading.Lock())) for v in vars(pipeline).values())
+    steps = _steps(*MIXED)
+    alone = {seed: run_stages(steps, photo, seed).output for seed in range(4)}
+    stop, results = threading.Event(), {}
+
+    def noise():
+        while not stop.is_set():
+            torch.manual_seed(999)
+            torch.rand(1000)
+
+    def run(seed):
+        results[seed] = [run_stages(steps, photo, seed).output for _ in range(3)]
+
+    threads = [threading.Thread(target=run, args=(s,)) for s in range(4)]
+    noisy = threading.Thread(target=noise)
+    noisy.start()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    stop.set()
+    noisy.join()
+    for seed, outs in results.items():
+        assert all(torch.equal(o, alone[seed]) for o in outs), seed
+    assert not torch.equal(alone[0], alone[1])
+
+
+def test_a_pipeline_over_the_cpu_budget_is_refused_before_it_runs():
+    """Six ElasticTransform(sigma 20) steps on a 512x512 photo: about 25 s of computing, refused at once."""
+    import time
+
+    big = to_pil(np.random.default_rng(0).random((512, 512, 3)))
+    steps = _steps(*[("ElasticTransform", {"sigma": 20.0})] * 6)
+    t0 = time.thread_time()
+    result = run_stages(steps, big, 0)
+    assert time.thread_time() - t0 < 1.0
+    p = result.problem
+    assert p is not None and p.over_budget and len(result.stages) == 1
+    assert "ElasticTransform" in p.message and "5 s" in p.message and "Make it lighter" in p.message
+    one = run_stages(_steps(("Resize", {"size": 256}), ("ElasticTransform", {"sigma": 20.0})), big, 0)
+    assert one.problem is None  # the same step once, on a smaller image, is fine
+    tiny = run_stages(_steps(("Resize", {"size": 64}), ("ElasticTransform", {"sigma": 20.0})), big, 0)
+    assert "too big for a 64x64 image" in tiny.problem.message  # said before torchvision's padding error
+
+
+def test_a_pipeline_over_the_memory_budget_is_refused_naming_the_biggest_step():
+    wide = to_pil(np.zeros((128, 1024, 3)))  # Resize(1024) makes it 1024 x 8192
+    steps = _steps(("Resize", {"size": 1024}), ("ToImage", {}), ("ToDtype", {}), *[("Lambda: invert", {})] * 4)
+    p = run_stages(steps, wide, 0).problem
+    assert p is not None and p.over_budget and "MB of memory" in p.message and "500 MB" in p.message
+
+
+def test_the_cpu_budget_stops_a_run_between_steps(photo):
+    from models.resource_policy import CpuBudget
+
+    result = run_stages(_steps(("Resize", {"size": 32}), ("ToImage", {})), photo, 0, budget=CpuBudget(-1.0))
+    assert result.problem.over_budget and result.problem.index == 0 and "was stopped" in result.problem.message
+
+
+def test_the_random_grid_is_priced_for_all_its_runs(photo):
+    from models.resource_policy import ResourceLimitError
+
+    big = to_pil(np.random.default_rng(0).random((256, 256, 3)))
+    steps = _steps(("ElasticTransform", {"sigma": 20.0}))
+    assert run_stages(steps, big, 0).problem is None  # one run: about 1 s
+    with pytest.raises(ResourceLimitError, match="16 runs"):
+        sample_outcomes(steps, big, 0, 16)
+
+
+def test_cost_estimate_is_of_the_right_size_for_the_heaviest_step():
+    """The estimate (models.pipeline_cost) against this thread's CPU time: never 3x too low (loose, CPU time)."""
+    import time
+
+    from models.pipeline_cost import step_costs
+
+    img = to_pil(np.random.default_rng(1).random((256, 256, 3)))
+    steps = _steps(("ElasticTransform", {"sigma": 10.0}))
+    estimate = step_costs(steps, (3, 256, 256))[0].cost.seconds
+    t0 = time.thread_time()
+    compose(steps)(img)
+    measured = time.thread_time() - t0
+    assert estimate > measured / 3, (estimate, measured)

@@ -315,17 +315,29 @@ def test_digit_cnn_receptive_fields():
         unit_field(table, 4, 5, 0, 28)
 
 
-@pytest.mark.parametrize("rows,message", [
-    ([], "empty"),
-    ([{"kind": "dense", "k": 3, "s": 1, "p": 0}], "'conv' or 'pool'"),
-    ([{"kind": "conv", "k": "x", "s": 1, "p": 0}], "kernel must be a number"),
-    ([{"kind": "conv", "k": 0, "s": 1, "p": 0}], "at least 1"),
-    ([{"kind": "pool", "k": 2, "s": 2, "p": 2}], "more than half"),
-    ([{"kind": "conv", "k": 30, "s": 1, "p": 0}], "does not fit in the 28x28"),
+@pytest.mark.parametrize("rows,n,message", [
+    ([], 28, "empty"),
+    ([{"kind": "dense", "k": 3, "s": 1, "p": 0}], 28, "'conv' or 'pool', got “dense”"),
+    ([{"kind": "[Log in](http://x.co)", "k": 3, "s": 1, "p": 0}], 28, "got “\\[Log in\\]\\(http://x.co\\)”"),
+    ([{"kind": "conv", "k": "x", "s": 1, "p": 0}], 28, "kernel must be a whole number from 1 to 15, got “x”"),
+    ([{"kind": "conv", "k": 0, "s": 1, "p": 0}], 28, "from 1 to 15, got “0”"),
+    ([{"kind": "conv", "k": float("nan"), "s": 1, "p": 0}], 28, "kernel is empty"),
+    ([{"kind": "conv", "k": None, "s": 1, "p": 0}], 28, "kernel is empty"),
+    ([{"kind": "conv", "k": 3, "s": float("inf"), "p": 0}], 28, "stride must be a whole number from 1 to 6, got “inf”"),
+    ([{"kind": "conv", "k": 3, "s": "1e400", "p": 0}], 28, "got “1e400”"),
+    ([{"kind": "conv", "k": 3, "s": 10 ** 5000, "p": 0}], 28, "thousands of digits"),
+    ([{"kind": "conv", "k": 3, "s": 1, "p": 2.5}], 28, "padding must be a whole number from 0 to 7"),
+    ([{"kind": "conv", "k": 3, "s": 1, "p": 10 ** 9}], 28, "from 0 to 7"),
+    ([{"kind": "conv", "k": True, "s": 1, "p": 0}], 28, "got “True”"),
+    ([{"kind": "pool", "k": 2, "s": 2, "p": 2}], 28, "more than half"),
+    ([{"kind": "conv", "k": 15, "s": 1, "p": 0}], 8, "does not fit in the 8x8"),
+    ([{"kind": "conv", "k": 3, "s": 1, "p": 0}] * 11, 28, "10 layers or fewer"),
+    ([{"kind": "conv", "k": 3, "s": 1, "p": 0}], 65, "input size must be a whole number from 8 to 64"),
+    (["conv"], 28, "'conv' or 'pool'"),
 ])
-def test_bad_stacks(rows, message):
+def test_bad_stacks(rows, n, message):
     with pytest.raises(StackError, match=message):
-        parse_stack(rows, 28)
+        parse_stack(rows, n)
 
 
 def test_analyse_agrees_with_its_parts_and_torch():
@@ -367,3 +379,14 @@ def test_unit_fields_and_field_origin_match_autograd():
                 assert (field.rows, field.cols) == _torch_field(layers, n, layer, i, j), (info.name, i, j)
                 lo = field_origin(info) + i * info.jump
                 assert field.rows == (max(0, lo), min(n, lo + info.rf)), (info.name, i)
+
+
+def test_a_unit_that_sees_only_padding_has_an_empty_field():
+    layers = parse_stack([{"kind": "conv", "k": 1, "s": 1, "p": 3}], 8)  # 14x14: a 3-unit ring sees only zeros
+    table = receptive_fields(8, layers)
+    x = torch.ones(1, 1, 8, 8, dtype=torch.float64, requires_grad=True)
+    F.conv2d(x, torch.ones(1, 1, 1, 1, dtype=torch.float64), padding=3)[0, 0, 13, 0].backward()
+    assert not x.grad.any()  # autograd: the unit depends on no input pixel
+    field = unit_field(table, 1, 13, 0, 8)
+    assert field.empty and field.rows == (8, 8) and field.cols == (0, 0)
+    assert not unit_field(table, 1, 5, 5, 8).empty

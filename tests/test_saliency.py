@@ -156,3 +156,27 @@ def test_feature_grid_is_one_mosaic_with_exact_colours():
     np.testing.assert_array_equal(rgb[0, 6], SEQUENTIAL_LUT[255])  # map 1, pixel (0,0), top of the range
     np.testing.assert_array_equal(rgb[0, 0], SEQUENTIAL_LUT[0])
     np.testing.assert_array_equal(rgb[0, 4], [255, 255, 255])  # gap
+
+
+def test_logits_of_is_the_models_own_forward_and_the_analysed_logits():
+    torch.manual_seed(3)
+    model = MnistCNN().eval()
+    x = torch.randn(1, 1, 28, 28)
+    with torch.no_grad():
+        expected = model(x)[0].numpy()
+    np.testing.assert_allclose(da.logits_of(model, x), expected, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(da.analyse(model, x).acts["logits"], expected, rtol=1e-5, atol=1e-5)
+
+
+def test_the_answer_block_states_confidence_honestly():
+    from components.prediction import Answer, _headline
+
+    probs = np.full(10, 0.01)
+    probs[8] = 0.91
+    sure = _headline(Answer(probs, 8, 0, "confident", ""))
+    assert ">8<" in sure and "91% sure" in sure and "not sure" not in sure
+    unsure = _headline(Answer(probs, 8, 0, "unsure", "Several digits fit.", prob=0.55))
+    assert "not sure" in unsure and "55% sure" in unsure and "Several digits fit." in unsure
+    refused = _headline(Answer(probs, 8, 0, "not_a_digit", "The network has to pick one of ten <digits>."))
+    assert "% sure" not in refused and 'aria-label="prediction 8"' not in refused and "&lt;digits&gt;" in refused
+    assert 'aria-label="prediction 8"' in sure

@@ -8,7 +8,7 @@ import torch
 
 from models import augment, data
 from models import evaluate as evaluate_cli
-from models.mnist_cnn import DEFAULT_CARD, MnistCNN, load_pretrained
+from models.mnist_cnn import MnistCNN, load_pretrained
 from models.preprocess import MNIST_MEAN, MNIST_STD, prepare_digit
 from models.train import TrainConfigError, confusion_stats, evaluate, main, make_loader, train_one_epoch
 
@@ -131,45 +131,82 @@ def test_evaluate_matches_a_manual_loop(sample):
     assert acc == pytest.approx(correct / 100, abs=0.03)
 
 
+def no_absolute_paths(obj) -> bool:
+    text = json.dumps(obj)
+    return '"/' not in text and str(data.ROOT.parent) not in text
+
+
 def test_smoke_training_is_fast_reproducible_and_checked_by_evaluate(tmp_path):
-    args = ["--epochs", "0.1", "--limit", "600", "--data-root", str(data.DIGITS_DIR), "--restroke", "60",
-            "--templates", "26", "--canvas-eval", "20", "--template-eval", "1", "--quiet"]
+    args = ["--data", "mnist", "--epochs", "0.1", "--limit", "600", "--data-root", str(data.DIGITS_DIR),
+            "--no-evaluate", "--quiet"]
     card = main(args + ["--out", str(tmp_path / "a")])
     main(args + ["--out", str(tmp_path / "b")])
-    a = torch.load(tmp_path / "a" / "mnist_cnn.pt", weights_only=True)
-    b = torch.load(tmp_path / "b" / "mnist_cnn.pt", weights_only=True)
+    a = torch.load(tmp_path / "a" / "mnist_only.pt", weights_only=True)
+    b = torch.load(tmp_path / "b" / "mnist_only.pt", weights_only=True)
     assert all(torch.equal(a[k], b[k]) for k in a), "same seed must give the same weights"
-    saved = json.loads((tmp_path / "a" / "mnist_cnn.json").read_text())
+    saved = json.loads((tmp_path / "a" / "mnist_only.json").read_text())
     assert saved["seed"] == 0 and saved["parameters"] == 27480 and saved == json.loads(json.dumps(card))
-    assert set(saved["data"]["files"]) == {"test_sample.npz", "train_10k.npz"}
-    assert len(saved["test"]["per_class"]) == 10 and np.array(saved["test"]["confusion"]).shape == (10, 10)
-    assert 0 <= saved["canvas_style"]["accuracy"] <= 1 and 0 <= saved["handwriting_templates"]["accuracy"] <= 1
-    assert saved["config"]["template_training_digits"] == 26
-    cli = ["--weights", str(tmp_path / "a" / "mnist_cnn.pt"), "--data-root", str(data.DIGITS_DIR)]
-    assert evaluate_cli.main(cli + ["--card", str(tmp_path / "a" / "mnist_cnn.json")]) == 0
-    saved["sample"]["accuracy"] += 0.05
-    (tmp_path / "wrong.json").write_text(json.dumps(saved))
-    assert evaluate_cli.main(cli + ["--card", str(tmp_path / "wrong.json")]) == 1
-    assert evaluate_cli.main(cli + ["--card", str(tmp_path / "missing.json")]) == 2
+    assert saved["name"] == "mnist" and saved["data"]["unipen"] is None and no_absolute_paths(saved)
+    assert set(saved["data"]["mnist_files"]) == {"test_sample.npz", "train_10k.npz"}
 
 
-def test_shipped_card_is_complete():
-    card = json.loads(DEFAULT_CARD.read_text())
-    for key in ("architecture", "parameters", "config", "seed", "data", "test", "canvas_style", "sample"):
-        assert key in card
-    assert card["parameters"] == 27480
-    assert len(card["test"]["per_class"]) == 10
+def tiny_data_root(tmp_path):
+    """The shipped MNIST subset plus 300 real pen digits: half keep their validation writers, half are
+    given ten made-up training writers."""
+    import gzip
+    import shutil
+
+    from models import unipen
+
+    root = tmp_path / "data"
+    (root / "unipen-digits").mkdir(parents=True)
+    for f in (data.TEST_SAMPLE, data.TRAIN_SUBSET):
+        shutil.copy(f, root / f.name)
+    with gzip.open(root / unipen.UNIPEN_FILE, "wt") as f:
+        for i, g in enumerate(unipen.gallery()):
+            writer = g["writer"] if i % 2 else f"tst/w{i % 10}"
+            f.write(json.dumps({"label": g["label"], "writer": writer, "strokes": g["strokes"]}) + "\n")
+    return root
 
 
-@needs_full
-def test_shipped_model_reaches_99_percent_on_full_mnist_and_matches_card():
-    images, labels = data.load_mnist(data.SHARED_DATA, train=False)
-    acc, _, _ = evaluate(load_pretrained(), images, labels)
-    card = json.loads(DEFAULT_CARD.read_text())
-    assert acc == pytest.approx(card["test"]["accuracy"], abs=1e-4)
-    assert acc >= 0.99, f"MNIST test accuracy {acc:.4f}"
+@pytest.mark.slow
+def test_pen_training_and_evaluation_run_end_to_end(tmp_path):
+    from models.mnist_cnn import load_pretrained as load
+
+    root = tiny_data_root(tmp_path)
+    card = main(["--data", "pen", "--epochs", "0.3", "--limit", "500", "--pen-copies", "1", "--data-root", str(root),
+                 "--quiet", "--out", str(tmp_path / "out")])
+    assert card["data"]["unipen"]["fit_digits"] + card["data"]["unipen"]["held_out_digits"] == 150
+    assert card["unipen_validation_default"]["n"] == 150 and len(card["unipen_validation_default"]["per_class"]) == 10
+    assert card["calibration"]["temperature"] > 0 and 0 <= card["calibration"]["ece_held_out_after"] <= 1
+    assert set(card["non_digit"]["per_kind"]) == {"scribble", "x", "dot", "filled", "lines"}
+    assert "mnist_test" not in card and 0 <= card["sample"]["accuracy"] <= 1 and no_absolute_paths(card)
+    load(tmp_path / "out" / "mnist_pen.pt")
+    cli = ["--models-dir", str(tmp_path / "out"), "--data-root", str(root), "--model", "pen", "--check"]
+    assert evaluate_cli.main(cli) == 0
+    card["sample"]["accuracy"] += 0.05
+    (tmp_path / "out" / "mnist_pen.json").write_text(json.dumps(card))
+    assert evaluate_cli.main(cli) == 1
+    assert evaluate_cli.main(["--models-dir", str(tmp_path / "nowhere"), "--model", "pen", "--check"]) == 2
 
 
-@needs_full
-def test_evaluate_cli_agrees_with_the_card():
-    assert evaluate_cli.main([]) == 0
+def test_bad_training_settings_raise_train_config_error(tmp_path):
+    with pytest.raises(TrainConfigError, match="CONVLAB_DATA"):
+        main(["--data", "pen", "--data-root", str(tmp_path), "--quiet"])
+    with pytest.raises(TrainConfigError, match="epochs"):
+        main(["--data", "mnist", "--epochs", "nan", "--quiet"])
+    with pytest.raises(TrainConfigError, match="pen-copies"):
+        main(["--data", "mnist", "--pen-copies", "0", "--quiet"])
+
+
+@pytest.mark.parametrize("name", ["pen", "mnist"])
+def test_shipped_cards_are_complete(name):
+    from models.mnist_cnn import MODEL_FILES, MODELS_DIR, model_card
+
+    card = model_card(name)
+    for key in ("architecture", "parameters", "config", "seed", "data", "mnist_test", "unipen_validation_default",
+                "unipen_validation_varied", "calibration", "confidence", "non_digit", "sample", "train_seconds"):
+        assert key in card, key
+    assert card["parameters"] == 27480 and card["name"] == name and no_absolute_paths(card)
+    assert card["weights_md5"] == data.md5(MODELS_DIR / f"{MODEL_FILES[name]}.pt")
+    assert card["calibration"]["ece_unipen_validation_after"] < card["calibration"]["ece_unipen_validation_before"]

@@ -49,12 +49,16 @@ def _rss(proc) -> int:
         return 0
 
 
-def _uss_mb(pid: int) -> float:
+def _uss_mb(pid: int) -> dict:
+    """Unique memory (MB) of a replica's own process and of its children (the worker pool), summed."""
     try:
         proc = psutil.Process(pid)
-        return sum(p.memory_full_info().uss for p in [proc, *proc.children(recursive=True)]) / 2**20
+        kids = proc.children(recursive=True)
+        own = proc.memory_full_info().uss / 2**20
+        children = sum(k.memory_full_info().uss for k in kids) / 2**20
+        return {"process": round(own), "children": round(children), "n_children": len(kids)}
     except psutil.Error:
-        return float("nan")
+        return {}
 
 
 @contextmanager

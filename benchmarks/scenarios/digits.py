@@ -1,6 +1,7 @@
-"""Issue 7: Draw a digit. Pen-up to new prediction + every feature map, server work, updates while drawing.
+"""Draw a digit: pen-up to new prediction + every feature map, model switch, server work, updates while drawing.
 
-All three draw with page.mouse on the real canvas and read the page's DOM, like a student's browser.
+All draw with page.mouse on the real canvas (or click the model selector) and read the page's DOM, like a
+student's browser. The latency scenarios also run in projector mode (larger canvas and pictures).
 """
 
 import math
@@ -8,6 +9,7 @@ import re
 import time
 
 from benchmarks.harness import Scenario
+from models.mnist_cnn import MODEL_CHOICES
 from testkit.digits import LAYERS, SETTLED_JS, canvas_box, click_tool, draw, wait_settled
 
 STROKES = ([[(0.5, 0.15), (0.5, 0.85)]], [[(0.25, 0.2), (0.75, 0.2), (0.45, 0.85)]])
@@ -41,6 +43,21 @@ def _pen_up_to_all_maps(page, i: int) -> float:
     t0 = time.perf_counter()
     page.mouse.up()
     page.wait_for_function(SETTLED_JS, arg=list(LAYERS), polling="raf", timeout=15_000)
+    return (time.perf_counter() - t0) * 1000
+
+
+MODEL_SHOWN_JS = f"""([model, layers]) => {{
+  const done = document.querySelector('[data-testid=digits-done]');
+  return done && done.dataset.model === model && ({SETTLED_JS})(layers); }}"""
+
+
+def _model_switch(page, i: int) -> float:
+    """Click the other model; until the answer and every map show the drawing under that model."""
+    name = list(MODEL_CHOICES)[(i + 1) % 2]
+    button = page.locator('[data-testid="stButtonGroup"] button', has_text=MODEL_CHOICES[name]).first
+    t0 = time.perf_counter()
+    button.click()
+    page.wait_for_function(MODEL_SHOWN_JS, arg=[name, list(LAYERS)], polling="raf", timeout=15_000)
     return (time.perf_counter() - t0) * 1000
 
 
@@ -99,10 +116,39 @@ def _replay_accuracy(page, i: int, n: int = 30) -> float:
     return 100.0 * right / len(picks)
 
 
+def _pen_agreement(page, i: int, n: int = 20) -> float:
+    """Percent of n shipped pen-written digits (UNIPEN validation writers, 2 per class) drawn with the mouse
+    that the page answers exactly as the offline path (render_strokes -> prepare_digit -> model) does."""
+    import torch
+
+    from models.mnist_cnn import load_named
+    from models.preprocess import prepare_digit
+    from models.unipen import gallery, render_strokes
+    from testkit.digits import draw_canvas_pixels
+
+    model, items = load_named("pen"), gallery()
+    picks = [[g for g in items if g["label"] == c][k] for k in range(n // 10) for c in range(10)]
+    same = 0
+    for item in picks:
+        with torch.no_grad():
+            offline = int(model(prepare_digit(render_strokes(item["strokes"], 20)).tensor).argmax())
+        click_tool(page, "clear")
+        draw_canvas_pixels(page, item["strokes"])
+        same += wait_settled(page)["label"] == str(offline)
+    return 100.0 * same / len(picks)
+
+
 SCENARIOS = [
     Scenario("digits: pen-up to prediction + all maps", "digits", _pen_up_to_all_maps, budget_ms=150,
              setup=_setup, issue=7, repeats=15,
              notes="mouse up on the canvas until the prediction and all 6 layer grids show that drawing"),
+    Scenario("digits: pen-up to prediction + all maps (projector)", "digits", _pen_up_to_all_maps, budget_ms=150,
+             setup=_setup, issue=14, repeats=15, query="projector=1",
+             notes="the same in projector mode (420 px canvas, 1.5x pictures)"),
+    Scenario("digits: model switch", "digits", _model_switch, budget_ms=300, setup=_setup, issue=12, repeats=10,
+             notes="click the other shipped model until its answer and all 6 layer grids are shown"),
+    Scenario("digits: model switch (projector)", "digits", _model_switch, budget_ms=300, setup=_setup, issue=12,
+             repeats=10, query="projector=1", notes="the same in projector mode"),
     Scenario("digits: server work per update", "digits", _server_work, budget_ms=40, setup=_setup, issue=7,
              repeats=10, notes="preprocess + forward + every picture, timed inside the fragment run"),
     Scenario("digits: server CPU per update", "digits", _server_cpu, budget_ms=40, setup=_setup, issue=7,
@@ -113,4 +159,7 @@ SCENARIOS = [
     Scenario("digits: traced MNIST replay accuracy (%)", "digits", _replay_accuracy, budget_ms=97, setup=_setup,
              issue=7, repeats=1, metric="rate",
              notes="30 test digits (3 per class) traced along their skeletons and drawn with the mouse"),
+    Scenario("digits: pen digits drawn by mouse = offline answer (%)", "digits", _pen_agreement, budget_ms=95,
+             setup=_setup, issue=12, repeats=1, metric="rate",
+             notes="20 UNIPEN validation-writer digits from the gallery, mouse-drawn at pen width 20"),
 ]

@@ -3,8 +3,8 @@
 import pytest
 
 from app.registry import PAGES
-from testkit.browser import shot
-from testkit.browser import goto, no_exceptions, wait_idle
+from testkit.browser import goto, no_exceptions, shot, wait_idle
+from testkit.server import streamlit_server
 
 pytestmark = pytest.mark.e2e
 
@@ -42,3 +42,27 @@ def test_projector_toggle_enlarges_type_and_sticks_in_url(page, live_server):
     goto(page, live_server, query="projector=1")
     assert page.evaluate(FONT_JS) >= normal * 1.4
     assert page.console_errors == [], page.console_errors
+
+
+def test_first_click_of_a_fresh_server_counts(page):
+    """The very first script run of a server process is special (Streamlit's old `pages/` folder handling,
+    app/main.py restarts it): the first visitor's first click must still reach the server."""
+    with streamlit_server() as (url, _proc):
+        goto(page, url)
+        page.get_by_text("Projector mode").click()
+        page.wait_for_url("**/?projector=1", timeout=15_000)
+        wait_idle(page)
+        assert page.get_by_role("switch", name="Projector mode").is_checked()
+
+
+def test_projector_mode_collapses_the_sidebar(page, live_server):
+    """At 1024 px the sidebar would take 300 px from the page: projector mode starts with it closed."""
+    page.set_viewport_size({"width": 1024, "height": 768})
+    goto(page, live_server, query="projector=1")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.bounding_box() is None or sidebar.bounding_box()["x"] + sidebar.bounding_box()["width"] <= 0
+    goto(page, live_server)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    goto(page, live_server, query="")
+    page.wait_for_timeout(500)
+    assert sidebar.bounding_box()["x"] >= 0, "normal mode keeps the sidebar open on a laptop"

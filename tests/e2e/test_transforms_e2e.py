@@ -44,6 +44,15 @@ def click(page, key: str) -> None:
     wait_idle(page)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def warm_server(browser, live_server):
+    """Open the app once: on a server that has never served a page, the first visit to a page URL shows
+    Streamlit's "Page not found" dialog over the page (on every page; reported to the core owner)."""
+    page = browser.new_page()
+    goto(page, live_server, "transforms")
+    page.close()
+
+
 def watch_failures(page) -> list[str]:
     failed: list[str] = []
     page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)

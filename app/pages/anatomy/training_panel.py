@@ -16,7 +16,10 @@ STATUS_WORDS = {"waiting": "Waiting to start", "running": "Training", "finished"
 def settings(disabled: bool, stack_reason: str | None, full_available: bool, optimizers: dict) -> dict:
     """The training settings as plain values (keys match models.live_training.TrainSettings, plus what/dataset).
 
-    Defaults live in app/pages/anatomy/state.py, so choices survive any run."""
+    Defaults live in app/pages/anatomy/state.py. Each value is written back before its widget is drawn, so
+    it survives the rerun that Start makes (Streamlit drops widget values on an interrupted run)."""
+    for key in state.TRAINING_SETTINGS:
+        st.session_state[key] = st.session_state.get(key, state.DEFAULTS[key])
     what_options = {"digit": "The digit CNN", "stack": "My designed stack (from the editor above)"}
     c1, c2 = st.columns(2)
     what = c1.radio("Network to train", list(what_options), format_func=what_options.get, disabled=disabled,

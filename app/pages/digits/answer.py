@@ -27,6 +27,11 @@ SHIFT = (
     "Replay a pen-written 9 or 7 from the gallery and compare the two answers below.")
 
 
+_TABLE_CSS = ("<style>.dc-cmp{border-collapse:collapse;color:#000}.dc-cmp td,.dc-cmp th{border:1px solid #888;"
+              "padding:0.2em 0.5em;text-align:left}.dc-cmp caption{text-align:left;font-weight:700}"
+              ".dc-a{font-weight:800;font-size:1.3em;text-align:center}</style>")
+
+
 def verdict_answer(logits: np.ndarray, probs: np.ndarray, prepared: PreparedDigit, card: dict,
                    truth: int | None = None) -> Answer:
     """Answer shown for one model: models.confidence.judge decides confident / unsure / not a digit."""
@@ -39,6 +44,15 @@ def _card(name: str) -> dict:
     return cache.digit_card(name) if name in MODEL_CHOICES else {}
 
 
+def _accuracy(card: dict, key: str) -> str:
+    """A model card's accuracy on one test set as "98.9 %" ("–" when the card does not record it)."""
+    value = card.get(key)
+    value = value.get("accuracy") if isinstance(value, dict) else value
+    if not isinstance(value, int | float) or not np.isfinite(value) or not 0 <= value <= 100:
+        return "–"
+    return f"{100 * value if value <= 1 else value:.1f} %"
+
+
 def comparison(x, prepared: PreparedDigit) -> None:
     """Both shipped models on this input: answer and confidence in words, as one small table."""
     rows = []
@@ -46,23 +60,21 @@ def comparison(x, prepared: PreparedDigit) -> None:
         try:
             model = cache.digit_model(name)
         except WeightsError:
-            rows.append((label, "–", "could not be loaded"))
+            rows.append((label, "–", "could not be loaded", "–"))
             continue
         logits = da.logits_of(model, x)
         verdict = judge(logits, prepared, _card(name))
         kind = {"confident": f"{100 * verdict.prob:.0f}% sure", "unsure": f"not sure ({100 * verdict.prob:.0f}%)",
                 "not_a_digit": "doesn't look like a digit"}.get(verdict.kind, verdict.kind)
         answer = "?" if verdict.kind == "not_a_digit" else str(int(np.argmax(logits)))
-        rows.append((label, answer, kind))
-    body = "".join(f'<tr><td>{html.escape(m)}</td><td class="dc-a">{html.escape(a)}</td><td>{html.escape(k)}</td></tr>'
-                   for m, a, k in rows)
-    answers = {a for _, a, _ in rows}
+        rows.append((label, answer, kind, _accuracy(_card(name), "unipen_validation")))
+    body = "".join(f'<tr><td>{html.escape(m)}</td><td class="dc-a">{html.escape(a)}</td><td>{html.escape(k)}</td>'
+                   f'<td>{html.escape(acc)}</td></tr>' for m, a, k, acc in rows)
+    answers = {a for _, a, _, _ in rows}
     note = "The two models disagree on this drawing." if len(answers) > 1 else "Both models agree on this drawing."
-    st.html('<style>.dc-cmp{border-collapse:collapse;font-size:1em;color:#000}.dc-cmp td,.dc-cmp th{border:1px solid '
-            '#888;padding:0.2em 0.5em;text-align:left}.dc-a{font-weight:800;font-size:1.3em;text-align:center}</style>'
-            '<table class="dc-cmp" data-testid="digit-comparison"><caption style="text-align:left;font-weight:700">'
-            f'Both models, this drawing</caption><thead><tr><th>model</th><th>answer</th><th>confidence</th></tr>'
-            f'</thead><tbody>{body}</tbody></table><div>{note}</div>')
+    st.html(f'{_TABLE_CSS}<table class="dc-cmp" data-testid="digit-comparison"><caption>Both models, this drawing'
+            '</caption><thead><tr><th>model</th><th>answer</th><th>confidence</th><th>right on pen digits of new '
+            f'writers</th></tr></thead><tbody>{body}</tbody></table><div>{note}</div>')
 
 
 def why(model, x, result: da.Analysis, version: int) -> None:

@@ -44,9 +44,8 @@ def _input(choice):
 def live() -> None:
     state.init_defaults()
     started = (time.perf_counter(), time.thread_time())
+    choice = choose_model()
     left, right = st.columns([1, 1] if projector() else [1, 2], gap="large")
-    with right:
-        choice = choose_model()
     with left:
         x, prepared, truth, version, problem = _input(choice)
     result = None
@@ -65,14 +64,14 @@ def live() -> None:
         maps.feature_maps(choice.model, result, x, chosen, version)
     else:
         st.caption("The feature maps appear as soon as there is a digit to classify.")
-    done(version, started)
+    done(version, started, choice.name)
 
 
-def done(version: int, started: tuple[float, float]) -> None:
+def done(version: int, started: tuple[float, float], model: str) -> None:
     """Last element of every update: tells the canvas this drawing is on screen, and the cost (wall-clock,
     and CPU time of this script thread). The numbers are shown only with CONVLAB_TIMING=1 (benchmarks)."""
     wall, cpu = 1000 * (time.perf_counter() - started[0]), 1000 * (time.thread_time() - started[1])
     text = (f"Server work for this update: {wall:.0f} ms (preprocessing, forward pass and every picture)."
             if os.environ.get("CONVLAB_TIMING") == "1" else "")
-    st.html(f'<div data-testid="digits-done" data-version="{version}" data-cpu-ms="{cpu:.1f}" '
+    st.html(f'<div data-testid="digits-done" data-version="{version}" data-model="{model}" data-cpu-ms="{cpu:.1f}" '
             f'style="font-size:0.85rem;color:#333">{text}</div>')

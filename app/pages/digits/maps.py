@@ -26,7 +26,7 @@ class MapSettings:
 
 
 def settings() -> MapSettings:
-    st.subheader("Feature maps, layer by layer")
+    st.header("Feature maps, layer by layer")
     ss = st.session_state
     pending = ss.pop(state.DIGITS_ZOOM_PENDING, None)
     if pending is not None:

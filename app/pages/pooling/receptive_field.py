@@ -20,15 +20,17 @@ from models.images import to_gray
 from models.receptive_stack import (
     DIGIT_CNN,
     KINDS,
+    LIMITS,
     MAX_LAYERS,
+    MAX_N,
+    MIN_N,
+    WHAT,
     StackError,
     field_origin,
     parse_stack,
     receptive_fields,
     unit_field,
 )
-
-MIN_N, MAX_N = 8, 64
 
 
 def _stack_editor() -> list[dict]:
@@ -41,9 +43,8 @@ def _stack_editor() -> list[dict]:
     edited = st.data_editor(frame, key=state.POOL_RF_STACK, num_rows="dynamic", hide_index=True, width="stretch",
                             column_config={
                                 "kind": st.column_config.SelectboxColumn("kind", options=list(KINDS), required=True),
-                                "k": st.column_config.NumberColumn("kernel", min_value=1, max_value=15, step=1),
-                                "s": st.column_config.NumberColumn("stride", min_value=1, max_value=6, step=1),
-                                "p": st.column_config.NumberColumn("padding", min_value=0, max_value=7, step=1)})
+                                **{key: st.column_config.NumberColumn(WHAT[key], min_value=low, max_value=high, step=1)
+                                   for key, (low, high) in LIMITS.items()}})
     rows = edited.to_dict("records")
     ss[state.POOL_RF_ROWS] = rows
     return rows
@@ -86,35 +87,42 @@ def receptive_field() -> None:
         field = unit_field(table, layer, row - 1, col - 1, n)
         (r0, r1), (c0, c1) = field.rows, field.cols
         clip = " (clipped by the image border; the rest falls on padding)" if field.clipped else ""
+        sees = (f"sees input rows {r0 + 1}–{r1} and columns {c0 + 1}–{c1}: a <b>{r1 - r0}x{c1 - c0}</b> region{clip}"
+                if not field.empty else "sees <b>no input pixel</b>: its whole window falls on padding")
         st.html(f'<div data-testid="pool-rf-text" style="font-size:{1.3 if theme.projector() else 1.1}rem">Unit (row '
-                f"{row}, column {col}) of <b>{escape(name)}</b> sees input rows {r0 + 1}–{r1} and columns {c0 + 1}–{c1}: "
-                f"a <b>{r1 - r0}x{c1 - c0}</b> region{clip}. Receptive field {info.rf}, jump {info.jump}.</div>")
+                f"{row}, column {col}) of <b>{escape(name)}</b> {sees}. Receptive field {info.rf}, jump {info.jump}."
+                "</div>")
         view(rf_depth_figure([r.name for r in table], [r.rf for r in table], [r.jump for r in table]),
              "pool_rf_depth_view")
 
 
+def picked_unit(pick, size: int) -> tuple[int, int, int] | None:
+    """(row, column, time stamp) of a click reported by the browser, rows and columns from 1 and clamped to a
+    size x size layer; None when `pick` is not a usable click (it comes from outside, so anything may arrive)."""
+    if not isinstance(pick, dict):
+        return None
+    try:
+        row, col, t = (int(pick[k]) for k in ("row", "col", "t"))
+    except (KeyError, TypeError, ValueError, OverflowError):
+        return None
+    return min(max(row, 0), size - 1) + 1, min(max(col, 0), size - 1) + 1, t
+
+
 def _apply_click(name: str, size: int) -> int:
-    """Apply a new click on the layer picture to the row/column inputs (1-based) and clamp both to the layer;
+    """Apply a new click on the layer picture to the row/column inputs (from 1) and clamp both to the layer;
     return the click's time stamp (0: none yet). A new layer starts at its centre unit."""
     ss = st.session_state
     if ss.get(state.POOL_RF_UNIT) != name:
         ss[state.POOL_RF_UNIT] = name
         ss[state.POOL_RF_ROW] = ss[state.POOL_RF_COL] = size // 2 + 1
     click = ss.get(state.POOL_RF_CLICK)
-    pick = click.get("pick") if isinstance(click, dict) else getattr(click, "pick", None)
+    picked = picked_unit(click.get("pick") if isinstance(click, dict) else getattr(click, "pick", None), size)
     seen = f"{state.POOL_RF_CLICK}_seen"
-    if isinstance(pick, dict) and pick.get("t") != ss.get(seen):
-        ss[seen] = pick.get("t")
-        try:
-            ss[state.POOL_RF_ROW], ss[state.POOL_RF_COL] = int(pick["row"]) + 1, int(pick["col"]) + 1
-        except (KeyError, TypeError, ValueError, OverflowError):
-            pass
+    if picked and picked[2] != ss.get(seen):
+        ss[state.POOL_RF_ROW], ss[state.POOL_RF_COL], ss[seen] = picked
     for key in (state.POOL_RF_ROW, state.POOL_RF_COL):
         ss[key] = min(max(int(ss.get(key) or 1), 1), size)
-    try:
-        return int(ss.get(seen) or 0)
-    except (TypeError, ValueError, OverflowError):
-        return 0
+    return int(ss.get(seen) or 0)
 
 
 def _digit(n: int):
