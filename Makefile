@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT := $(SUDO) apt-get -o APT::Sandbox::User=root
 
-.PHONY: run test lint bench train clean classroom
+.PHONY: run test test-fast lint bench train clean classroom
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -41,6 +41,10 @@ run: .stamp-run
 test: .stamp-dev /usr/bin/chromium /usr/sbin/nginx
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
+
+# Unit and AppTest tests only (no browser, no fuzz, nothing marked slow): under a minute.
+test-fast: .stamp-dev
+	$(BIN)/python -m pytest -q -m "not slow"
 
 lint: .stamp-dev
 	$(BIN)/ruff check .

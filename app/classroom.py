@@ -18,6 +18,8 @@ JOIN_URL_ENV = "CONVLAB_JOIN_URL"  # the address the launcher printed, e.g. http
 REPLICA_ENV = "CONVLAB_REPLICA"  # this process's name behind the load balancer, e.g. "2"
 
 UNLOCKED = "classroom_unlocked"  # bool in st.session_state
+TYPED = "classroom_code"  # the text input's key
+CHECKED = "classroom_checked"  # the last typed code that was checked (each new one is one guess)
 GUESSES = "classroom_guesses"  # list[float]: monotonic times of this session's wrong guesses
 MAX_GUESSES = 5  # wrong guesses allowed per window ...
 GUESS_WINDOW_S = 60.0  # ... of this many seconds
@@ -132,11 +134,11 @@ def gate() -> None:
     st.title("Join the class")
     now = time.monotonic()
     guesses = recent_guesses(st.session_state.get(GUESSES, []), now)
-    with st.form("classroom_code", enter_to_submit=True):
-        given = st.text_input("Class code", type="password", max_chars=MAX_CODE_CHARS,
-                              help="Your teacher shows the class code on the projector.")
-        submitted = st.form_submit_button("Join")
-    if submitted:
+    # A plain input, not a form: its value survives a rerun that would drop a submit button's click.
+    given = st.text_input("Class code", type="password", max_chars=MAX_CODE_CHARS, key=TYPED,
+                          help="Your teacher shows the class code on the projector. Press Enter to join.")
+    st.button("Join", key="classroom_join")
+    if given and given != st.session_state.get(CHECKED):
         wait = wait_seconds(guesses, now)
         if wait > 0:
             st.error(f"Too many wrong codes. Try again in {wait:.0f} seconds.")
@@ -146,6 +148,9 @@ def gate() -> None:
             st.rerun()
         else:
             guesses.append(now)
+            st.session_state[CHECKED] = given
             st.error("That is not the class code.")
+    elif given:
+        st.error("That is not the class code.")
     st.session_state[GUESSES] = guesses
     st.stop()

@@ -5,6 +5,10 @@ A Scenario names a page, a one-off `setup(page)` (after the page has loaded) and
 visible in the DOM. The harness times `interact` over `repeats` runs and reports the median
 and p90 in milliseconds, against the scenario's budget. An `interact` that returns a number
 (for example one that times only part of what it does) reports that number instead.
+
+Every scenario runs in each of its `modes`: "normal" (1440x1000) and "projector" (?projector=1 at
+1024x768, reported as "<name> [projector]"), against the same budget. The server runs with
+CONVLAB_TIMING=1, so pages show the timing lines some scenarios read (hidden from students otherwise).
 """
 
 import importlib
@@ -35,6 +39,19 @@ class Scenario:
     notes: str = ""
     metric: str = "latency"  # or "rate" (higher is better, e.g. updates per second)
     extra: dict = field(default_factory=dict)
+    modes: tuple[str, ...] = ("normal", "projector")  # ("normal",) where the mode cannot matter
+
+
+MODES = {"normal": ({"width": 1440, "height": 1000}, ""), "projector": ({"width": 1024, "height": 768}, "projector=1")}
+SERVER_ENV = {"CONVLAB_TIMING": "1"}
+
+
+def in_mode(sc: Scenario, mode: str) -> tuple[str, str, dict]:
+    """(reported name, query, viewport) of `sc` run in `mode`."""
+    viewport, extra_query = MODES[mode]
+    if mode == "normal" or "projector=1" in sc.query:
+        return sc.name, sc.query, viewport
+    return f"{sc.name} [{mode}]", "&".join(q for q in (sc.query, extra_query) if q), viewport
 
 
 def discover() -> list[Scenario]:
@@ -73,7 +90,7 @@ def cold_start(pw, runs: int = 3) -> list[float]:
     for _ in range(runs):
         page = browser.new_page()
         t0 = time.perf_counter()
-        with streamlit_server(wait=False) as (url, _proc):
+        with streamlit_server(wait=False, extra_env=SERVER_ENV) as (url, _proc):
             wait_healthy(url, timeout=60)
             page.goto(url)
             page.wait_for_selector('[data-testid="stPageLink"]', timeout=60_000)
@@ -83,7 +100,8 @@ def cold_start(pw, runs: int = 3) -> list[float]:
     return times
 
 
-def run(selected: list[str] | None = None, cold_runs: int = 3) -> dict:
+def run(selected: list[str] | None = None, cold_runs: int = 3, modes: tuple[str, ...] = tuple(MODES)) -> dict:
+    """Run the scenarios whose name is in `selected` (all when None) in each of `modes`."""
     from playwright.sync_api import sync_playwright
 
     (ROOT / "artifacts").mkdir(exist_ok=True)
@@ -92,25 +110,28 @@ def run(selected: list[str] | None = None, cold_runs: int = 3) -> dict:
         if not selected or "cold_start" in selected:
             cold = cold_start(pw, cold_runs)
             results["cold_start_s"] = {"median": statistics.median(cold), "runs": cold, "budget": 2.5}
-        with streamlit_server() as (url, proc):
+        with streamlit_server(extra_env=SERVER_ENV) as (url, proc):
             browser = launch_chromium(pw)
             for sc in discover():
                 if selected and sc.name not in selected:
                     continue
-                page = browser.new_page(viewport={"width": 1440, "height": 1000})
-                try:
-                    results["scenarios"][sc.name] = _measure(page, url, sc)
-                except Exception as exc:  # noqa: BLE001 - one broken scenario must not lose the others
-                    results["scenarios"][sc.name] = {"issue": sc.issue, "error": f"{type(exc).__name__}: {exc}"[:300]}
-                print(f"  {sc.name}: {results['scenarios'][sc.name]}", flush=True)
-                page.close()
+                for mode in (m for m in sc.modes if m in modes):
+                    name, query, viewport = in_mode(sc, mode)
+                    page = browser.new_page(viewport=viewport)
+                    try:
+                        results["scenarios"][name] = {"mode": mode, **_measure(page, url, sc, query)}
+                    except Exception as exc:  # noqa: BLE001 - one broken scenario must not lose the others
+                        results["scenarios"][name] = {"issue": sc.issue, "mode": mode,
+                                                      "error": f"{type(exc).__name__}: {exc}"[:300]}
+                    print(f"  {name}: {results['scenarios'][name]}", flush=True)
+                    page.close()
             results["server_rss_mb"] = rss_mb(proc)
             browser.close()
     return results
 
 
-def _measure(page, url: str, sc: Scenario) -> dict:
-    goto(page, url, sc.url_path, sc.query)
+def _measure(page, url: str, sc: Scenario, query: str) -> dict:
+    goto(page, url, sc.url_path, query)
     if sc.setup:
         sc.setup(page)
     samples = []
@@ -130,14 +151,14 @@ def print_table(results: dict) -> None:
     if "cold_start_s" in results:
         c = results["cold_start_s"]
         print(f"cold start to Home: median {c['median']:.2f} s (budget {c['budget']} s) runs={c['runs']}")
-    print(f"{'scenario':44} {'issue':>5} {'median':>9} {'p90':>9} {'budget':>8}  ok")
+    print(f"{'scenario':56} {'issue':>5} {'median':>9} {'p90':>9} {'budget':>8}  ok")
     for name, r in results["scenarios"].items():
         if "error" in r:
-            print(f"{name:44} {r['issue']:>5}  FAILED: {r['error'][:80]}")
+            print(f"{name:56} {r['issue']:>5}  FAILED: {r['error'][:80]}")
             continue
         unit = "" if r["metric"] == "rate" else " ms"
         ok = r["median"] >= r["budget"] if r["metric"] == "rate" else r["median"] <= r["budget"]
-        print(f"{name:44} {r['issue']:>5} {r['median']:>7.1f}{unit} {r['p90']:>7.1f}{unit} {r['budget']:>8}  {'yes' if ok else 'NO'}")
+        print(f"{name:56} {r['issue']:>5} {r['median']:>7.1f}{unit} {r['p90']:>7.1f}{unit} {r['budget']:>8}  {'yes' if ok else 'NO'}")
     if "server_rss_mb" in results:
         print(f"server RSS after all scenarios: {results['server_rss_mb']:.0f} MB")
 

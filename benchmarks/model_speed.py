@@ -71,7 +71,7 @@ def run(repeats: int = 200) -> dict:
     from models.mnist_cnn import MODEL_CHOICES, load_named, load_pretrained, model_card
     from models.preprocess import prepare_digit
 
-    torch.set_num_threads(1)  # as app/cache.py does: a 2-thread pool stalls on a busy machine
+    torch.set_num_threads(1)  # as the app does (models.torch_threads): a 2-thread pool stalls on a busy machine
     canvas = canvas_drawing()
     model = load_pretrained()
     x = prepare_digit(canvas).tensor

@@ -30,7 +30,8 @@ def styled_figure(traces: list[dict], layout: dict, projector: bool | None = Non
     projector = projector_mode() if projector is None else projector
     size, width = font_size(projector), line_width(projector)
     layout = {**layout, "font": dict(size=size, color="#000000" if projector else "#111111"),
-              "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff", "margin": dict(l=10, r=10, t=10, b=10),
+              "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff",
+              "margin": layout.get("margin", dict(l=10, r=10, t=10, b=10)),
               "hoverlabel": dict(font_size=size),
               "annotations": [{**a, "font": dict(size=size)} for a in layout.get("annotations", [])]}
     styled = []
@@ -71,6 +72,7 @@ def curves_figure(train: list[tuple], heldout: list[tuple], epoch_marks: list[in
         xaxis=dict(domain=[0, 0.45], **axis), xaxis2=dict(domain=[0.55, 1], anchor="y2", **axis),
         yaxis=dict(rangemode="tozero"), yaxis2=dict(anchor="x2", range=[0, 1.02], tickformat=".0%"),
         shapes=marks, annotations=titles, height=380 if projector else 320,
+        margin=dict(l=10, r=10, t=round(font_size(projector) * 2), b=10),  # room for the two titles
         legend=dict(orientation="h", y=-0.25, x=0)), projector)
 
 

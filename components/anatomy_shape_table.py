@@ -17,9 +17,10 @@ CLASSES = {"Layer": "layer", "Output shape": "shape", "Check": "check"}  # the r
 _CSS = """<style>
 .as-table { border-collapse: collapse; width: 100%; font-size: 0.9rem; line-height: 1.35; color: #111; }
 .as-wrap { overflow-x: auto; max-width: 100%; }
-.as-table th, .as-table td { border-bottom: 1px solid #d0d3d9; padding: 0.28rem 0.4rem; text-align: left;
+.as-table th, .as-table td { border-bottom: 1px solid #d0d3d9; padding: 0.28rem 0.3rem; text-align: left;
   vertical-align: top; }
 .as-table th { background: #f0f2f6; font-weight: 600; }
+.as-table th.num { white-space: normal; min-width: 3.2em; }
 .as-table .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .as-table .shape { white-space: nowrap; font-variant-numeric: tabular-nums; }
 .as-table .layer { min-width: 6.5em; }

@@ -16,9 +16,7 @@ def plain(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")
 
 
-def explain(markdown: str, projector: bool | None = None, label: str = "Explanation") -> None:
-    """A longer explanation, always shown inline (a class must read it from the projector).
-
-    `projector` is accepted for old callers and ignored; `label` is kept as a bold lead-in.
-    """
+def explain(markdown: str, label: str = "Explanation") -> None:
+    """A longer explanation (app-written Markdown), always shown inline: a class must read it from the
+    projector. A `label` other than the default becomes a bold lead-in."""
     st.markdown(f"**{label}.** {markdown}" if label != "Explanation" else markdown)

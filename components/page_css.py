@@ -29,6 +29,17 @@ _BASE_CSS = f"""
   @media (max-width: 1100px) {{
     .block-container {{ padding-left: 1.25rem; padding-right: 1.25rem; }}
   }}
+  /* Code colours at >= 7:1 on the code background (Streamlit's defaults go down to 2.6:1). */
+  [data-testid="stCode"] .token.keyword, [data-testid="stCode"] .token.tag, [data-testid="stCode"] .token.function,
+  [data-testid="stCode"] .token.class-name, [data-testid="stCode"] .token.selector {{ color: #0a4a94; }}
+  [data-testid="stCode"] .token.operator, [data-testid="stCode"] .token.entity, [data-testid="stCode"] .token.decorator,
+  [data-testid="stCode"] .token.atrule {{ color: #8a3b00; }}
+  [data-testid="stCode"] .token.number, [data-testid="stCode"] .token.boolean, [data-testid="stCode"] .token.constant,
+  [data-testid="stCode"] .token.string, [data-testid="stCode"] .token.attr-value,
+  [data-testid="stCode"] .token.builtin {{ color: #085244; }}
+  [data-testid="stCode"] .token.punctuation, [data-testid="stCode"] .token.comment {{ color: #4a4d57; }}
+  [data-testid="stCode"] .token.url {{ color: #5b2a86; }}
+  [data-testid="stCode"] .token.important {{ color: #a3001b; }}
 </style>
 """
 
@@ -53,6 +64,12 @@ _PROJECTOR_CSS = """
       color: #595959 !important;
   }
   .stApp button:disabled { background: #eeeeee !important; border-color: #595959 !important; }
+  /* Captions: Streamlit greys them with opacity; from the back row they need full contrast. */
+  .stApp [data-testid="stCaptionContainer"], .stApp [data-testid="stCaptionContainer"] * { opacity: 1 !important; }
+  .stApp [data-testid="stCaptionContainer"] p { color: #333333 !important; }
+  /* Inline code is 0.75em: 16.8 px here; keep every text >= 18 px. */
+  .stApp code { font-size: max(0.85em, 18px) !important; }
+  .stApp button[role="tab"] p { color: #000000 !important; }
   @media (max-width: 1300px) {
     .block-container { padding-left: 1rem; padding-right: 1rem; }
   }

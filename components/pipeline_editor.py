@@ -102,13 +102,13 @@ def _header(steps: list[dict], i: int, step: dict, prefix: str, refresh) -> None
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         st.toggle("on", key=on_key, help="Switch this step off without losing its settings.",
                   on_change=_on_toggle, args=(step, on_key, refresh))
-        st.button("Up", key=f"{prefix}{sid}__up", help=f"Move step {i + 1} up", type="tertiary",
+        st.button("Up", key=f"{prefix}{sid}__up", help=f"Move step {i + 1} up",
                   on_click=_then, args=(move_step, refresh, steps, sid, -1), disabled=i == 0)
         st.button("Down", key=f"{prefix}{sid}__down", help=f"Move step {i + 1} down",
-                  type="tertiary", on_click=_then, args=(move_step, refresh, steps, sid, 1),
+                  on_click=_then, args=(move_step, refresh, steps, sid, 1),
                   disabled=i == len(steps) - 1)
         st.button("Remove", key=f"{prefix}{sid}__remove", help=f"Remove step {i + 1}",
-                  type="tertiary", on_click=_then, args=(remove_step, refresh, steps, sid))
+                  on_click=_then, args=(remove_step, refresh, steps, sid))
     step["enabled"] = bool(st.session_state[on_key])
     if not projector():
         st.caption(spec(step["name"]).summary)

@@ -28,10 +28,19 @@ def diagram(source: str, item_shape: str, n: int, batch: int, iters: int, batch_
             f'<div class="tf-flow">{cells}</div>')
 
 
-def batch_grid(views: list[np.ndarray], labels: list[str], per_row: int = 8) -> np.ndarray:
-    """Tile (H, W, 3) uint8 images with their label under each; at most MAX_TILES."""
+def _fit(draw: ImageDraw.ImageDraw, label: str, font, width: int) -> str:
+    """The label, cut with an ellipsis until it fits `width` pixels."""
+    while len(label) > 1 and draw.textlength(label, font=font) > width:
+        label = label[:-2] + "…"
+    return label
+
+
+def batch_grid(views: list[np.ndarray], labels: list[str], per_row: int | None = None) -> np.ndarray:
+    """Tile (H, W, 3) uint8 images with their label under each (cut to the tile's width); at most MAX_TILES.
+    Projector mode: fewer, larger tiles a row, so the labels stay large once the picture fits the column."""
     views, labels = views[:MAX_TILES], labels[:MAX_TILES]
     big = projector()
+    per_row = per_row or (5 if big else 8)
     side = 96 if big else 72
     text_h = 30 if big else 20
     rows = (len(views) + per_row - 1) // per_row
@@ -45,7 +54,7 @@ def batch_grid(views: list[np.ndarray], labels: list[str], per_row: int = 8) -> 
                          Image.Resampling.NEAREST if scale >= 2 else Image.Resampling.BILINEAR)
         x, y = (k % per_row) * (side + 6) + 3, (k // per_row) * (side + text_h + 6) + 3
         canvas.paste(img, (x, y))
-        draw.text((x + 2, y + side + 1), label, fill="black", font=font)
+        draw.text((x + 2, y + side + 1), _fit(draw, label, font, side - 2), fill="black", font=font)
     return np.asarray(canvas)
 
 

@@ -16,7 +16,7 @@ from components.theme import projector
 _CSS = """<style>
 .tfv-grid{display:grid;gap:1rem;margin:.25rem 0 1rem}
 .tfv-card{border:1px solid rgba(49,51,63,.2);border-radius:.5rem;padding:1rem;min-width:0;line-height:1.5;
-  overflow-wrap:anywhere}
+  overflow-wrap:break-word}
 .tfv-card img{display:block;width:100%;height:auto;margin:.5rem 0;image-rendering:auto}
 .tfv-card img.tfv-px{image-rendering:pixelated}
 .tfv-title{font-weight:600}
@@ -83,12 +83,17 @@ def img_tag(view: np.ndarray, side: int, alt: str) -> str:
     return _img(buf.getvalue(), "jpeg", thumb.shape[:2], alt)
 
 
+CARD_MIN_REM = 12  # the longest transform name, "RandomHorizontalFlip", fits on one line
+
+
 def grid(cards: list[str], per_row: int, key: str) -> str:
-    """The cards' HTML in rows of per_row (a CSS grid: columns of equal width, like st.columns)."""
+    """The cards' HTML in rows of at most per_row, fewer when the column is too narrow for CARD_MIN_REM cards
+    (so no word is broken), as a CSS grid of equal columns."""
     css = _CSS + (_PROJECTOR_CSS if projector() else "")
     body = "".join(f'<div class="tfv-card">{c}</div>' for c in cards)
     return (f'{css}<div class="tfv-grid" data-testid="{key}" '
-            f'style="grid-template-columns:repeat({per_row},minmax(0,1fr))">{body}</div>')
+            f'style="grid-template-columns:repeat(auto-fill,minmax(max({CARD_MIN_REM}rem,'
+            f'calc((100% - {per_row - 1}rem) / {per_row})),1fr))">{body}</div>')
 
 
 _MEMO: OrderedDict = OrderedDict()  # (id(result), *how) -> (result, html); holding result keeps its id unique

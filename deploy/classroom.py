@@ -117,7 +117,8 @@ def cluster(replicas: int = 2, port: int | None = None, bind: str = "127.0.0.1",
             upstreams = []
             for i in range(1, replicas + 1):
                 rport = free_port()
-                env = {**os.environ, "PYTHONUNBUFFERED": "1", REPLICA_ENV: str(i), JOIN_URL_ENV: join,
+                # One pool worker per replica: N replicas already fill the N cores.
+                env = {"CONVLAB_WORKERS": "1", **os.environ, "PYTHONUNBUFFERED": "1", REPLICA_ENV: str(i), JOIN_URL_ENV: join,
                        CODE_ENV: code, **(extra_env or {})}
                 procs.append(stack.enter_context(_process(replica_cmd(rport), run_dir / f"replica-{i}.log", env)))
                 upstreams.append(f"127.0.0.1:{rport}")

@@ -14,6 +14,7 @@ card has none.
 from dataclasses import dataclass
 
 import numpy as np
+from PIL import Image
 from scipy.ndimage import distance_transform_edt
 
 from models.preprocess import MNIST_MEAN, MNIST_STD, PreparedDigit
@@ -28,6 +29,7 @@ DEFAULTS = {
     "max_thickness": 0.75,  # widest stroke / size of the drawing (dot, blob)
 }
 INK_LEVEL = 0.5  # a pixel counts as ink above this (0..1, white ink on black)
+EDT_SIDE = 64  # the stroke-width measure runs on the ink box shrunk to this size (fast; a ratio, so scale-free)
 
 
 @dataclass(frozen=True)
@@ -79,11 +81,21 @@ def ink_features(prepared: PreparedDigit) -> dict[str, float]:
     ring = max(1, round(0.03 * max(on.shape)))
     border = np.concatenate([on[:ring].ravel(), on[-ring:].ravel(), on[:, :ring].ravel(), on[:, -ring:].ravel()])
     side = max(box.shape)
-    inked = np.pad(crop > INK_LEVEL, 1)
+    inked = np.pad(_at_most(crop, EDT_SIDE) > INK_LEVEL, 1)
     radius = float(distance_transform_edt(inked).max()) if inked.any() else 0.0
     return {"canvas_ink": float(on.mean()), "border_ink": float(border.mean()),
             "box_ink": float((box > INK_LEVEL).sum()) / float(side * side) if side else 0.0,
-            "thickness": min(2.0 * radius / max(crop.shape), 1.0) if crop.size else 0.0}
+            "thickness": min(2.0 * radius / max(inked.shape[0] - 2, inked.shape[1] - 2), 1.0) if crop.size else 0.0}
+
+
+def _at_most(crop: np.ndarray, side: int) -> np.ndarray:
+    """crop (h,w) in [0,1], box-filtered down so its longer side is at most `side` px (ratios are kept)."""
+    h, w = crop.shape
+    if max(h, w) <= side:
+        return crop
+    k = side / max(h, w)
+    size = (max(1, round(w * k)), max(1, round(h * k)))
+    return np.asarray(Image.fromarray(np.ascontiguousarray(crop, np.float32), mode="F").resize(size, Image.BOX))
 
 
 def _ink_box(frame: np.ndarray) -> np.ndarray:

@@ -47,40 +47,61 @@ def summary(logits: np.ndarray, labels: np.ndarray, top: int = 5) -> dict:
     off = [(int(confusion[t, p]), t, p) for t in range(10) for p in range(10) if t != p and confusion[t, p]]
     worst = sorted(off, key=lambda c: (-c[0], c[1], c[2]))[:top]
     return {"n": int(len(labels)), "accuracy": round(acc, 5), "per_class": [round(float(v), 4) for v in per_class],
-            "worst_class": int(np.argmin(per_class)),
+            "worst_class": int(np.argmin(np.where(confusion.sum(1) > 0, per_class, np.inf))),
             "top_confusions": [{"true": t, "predicted": p, "count": n} for n, t, p in worst],
             "confusion": confusion.tolist()}
 
 
-def _prepared(drawings) -> tuple[np.ndarray, list[dict]]:
-    """[(strokes, pen width)] -> (28x28 inputs (N,28,28) uint8, ink features per drawing)."""
+def _prepare_chunk(drawings) -> tuple[list[np.ndarray], list[dict]]:
     images, feats = [], []
-    for strokes, width in drawings:
+    for strokes, width, seed in drawings:
+        if seed is not None:  # placed at random like a person draws, from its own seed
+            strokes, width = unipen.place(strokes, np.random.default_rng(seed))
         p = prepare_digit(unipen.render_strokes(strokes, width))
         images.append(p.stages["centred"])
         feats.append({**confidence.ink_features(p), "empty": bool(p.empty)})
-    return np.stack(images), feats
+    return images, feats
+
+
+def _prepared(drawings, workers: int = 1) -> tuple[np.ndarray, list[dict]]:
+    """[(strokes, pen width)] or [(strokes, None, rng seed)] -> (28x28 inputs (N,28,28) uint8, ink features);
+    `workers` processes draw in parallel (same result for any number)."""
+    items = [d if len(d) == 3 else (d[0], d[1], None) for d in drawings]
+    chunks = [items[i:i + 400] for i in range(0, len(items), 400)]
+    if workers > 1 and len(chunks) > 1:
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_prepare_chunk, chunks)
+    else:
+        parts = [_prepare_chunk(c) for c in chunks]
+    images = [im for part in parts for im in part[0]]
+    return np.stack(images), [f for part in parts for f in part[1]]
 
 
 @lru_cache(maxsize=2)
-def pen_sets(root: str | None) -> dict:
+def pen_sets(root: str | None, workers: int = 2) -> dict:
     """The pen digits drawn for evaluation: {name: (images, labels, features)} for
-    validation_default / validation_varied (reported) and held_out (train writers, for calibration)."""
+    validation_default / validation_varied (reported) and held_out_default / held_out_varied
+    (train writers never trained on, for calibration and thresholds)."""
     train, val = unipen.split(unipen.load(root))
     _, held = unipen.holdout_split(train)
-    rng = np.random.default_rng(VARIED_SEED)
     out = {}
     for name, digits in (("validation", val), ("held_out", held)):
         labels = np.array([d.label for d in digits], np.int64)
-        out[f"{name}_default"] = (*_prepared((unipen.centred(d.strokes), unipen.DEFAULT_PEN) for d in digits), labels)
-        out[f"{name}_varied"] = (*_prepared(unipen.place(d.strokes, rng) for d in digits), labels)
-    return {k: (v[0], v[2], v[1]) for k, v in out.items()}
+        default = [(unipen.centred(d.strokes), unipen.DEFAULT_PEN) for d in digits]
+        varied = [(d.strokes, None, [VARIED_SEED, name == "held_out", i]) for i, d in enumerate(digits)]
+        for kind, drawings in (("default", default), ("varied", varied)):
+            images, feats = _prepared(drawings, workers)
+            out[f"{name}_{kind}"] = (images, labels, feats)
+    return out
 
 
 @lru_cache(maxsize=1)
 def non_digit_set() -> tuple[np.ndarray, list[dict], list[str]]:
+    """models.non_digits drawings (NON_DIGITS_PER_KIND of each kind, seed NON_DIGIT_SEED), drawn like the canvas."""
     drawings = non_digits.drawings(NON_DIGITS_PER_KIND, NON_DIGIT_SEED)
-    images, feats = _prepared((s, w) for _, s, w in drawings)
+    images, feats = _prepared([(s, w) for _, s, w in drawings])
     return images, feats, [k for k, _, _ in drawings]
 
 

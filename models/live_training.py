@@ -57,7 +57,7 @@ class TrainSettings:
         lr = self.lr
         if isinstance(lr, bool) or not (isinstance(lr, int | float) and math.isfinite(lr) and 0 < lr <= 10):
             raise TrainingConfigError(f"The learning rate must be a number above 0 and at most 10, got {lr!r}.")
-        if self.optimizer not in OPTIMIZERS:
+        if not isinstance(self.optimizer, str) or self.optimizer not in OPTIMIZERS:
             raise TrainingConfigError(f"The optimizer must be one of {', '.join(OPTIMIZERS)}, got {self.optimizer!r}.")
         if self.max_iterations is not None and (not isinstance(self.max_iterations, int) or self.max_iterations < 1):
             raise TrainingConfigError("max_iterations must be a whole number of at least 1.")

@@ -12,6 +12,7 @@ Writes <out>/mnist_pen.pt or mnist_only.pt (state_dict, loads with weights_only=
 import argparse
 import json
 import math
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -29,6 +30,10 @@ from models.preprocess import MNIST_MEAN, MNIST_STD
 
 ARCHITECTURE = ("conv1 Conv2d(1,10,3) -> ReLU -> MaxPool2d(2) -> conv2 Conv2d(10,20,3) -> ReLU -> MaxPool2d(2) "
                 "-> flatten 500 -> fc1 Linear(500,50) -> ReLU -> fc2 Linear(50,10)")
+
+
+NOT_A_DIGIT = -1  # training label of the non-digit drawings (outlier exposure)
+OUTLIER_WEIGHT = 0.5
 
 
 class TrainConfigError(ValueError):
@@ -101,20 +106,37 @@ def train_one_epoch(model: MnistCNN, loader: DataLoader, optimizer: torch.optim.
             break
         optimizer.zero_grad(set_to_none=True)
         logits = model(x)
-        loss = F.cross_entropy(logits, y, label_smoothing=label_smoothing)
+        loss = outlier_aware_loss(logits, y, label_smoothing)
         loss.backward()
         optimizer.step()
         if scheduler is not None:
             scheduler.step()
         steps += 1
-        batch_correct = int((logits.argmax(1) == y).sum())
-        total_loss += float(loss.detach()) * len(y)
+        digits = y >= 0
+        n = max(int(digits.sum()), 1)
+        batch_correct = int((logits.argmax(1) == y)[digits].sum())
+        total_loss += float(loss.detach()) * n
         correct += batch_correct
-        seen += len(y)
+        seen += int(digits.sum())
         if on_batch is not None:
-            on_batch(steps, float(loss.detach()), batch_correct / len(y))
+            on_batch(steps, float(loss.detach()), batch_correct / n)
     model.eval()
     return {"loss": total_loss / max(seen, 1), "acc": correct / max(seen, 1), "batches": steps, "stopped": stopped}
+
+
+def outlier_aware_loss(logits: torch.Tensor, y: torch.Tensor, label_smoothing: float = 0.0,
+                       outlier_weight: float = OUTLIER_WEIGHT) -> torch.Tensor:
+    """Cross-entropy on digits (y >= 0) plus, for drawings that are not digits (y == NOT_A_DIGIT),
+    outlier_weight x the cross-entropy to the uniform distribution ("outlier exposure": the network
+    learns to spread its belief over all ten digits for such drawings). logits (B,10), y (B,)."""
+    digits = y >= 0
+    loss = logits.new_zeros(())
+    if digits.any():
+        loss = F.cross_entropy(logits[digits], y[digits], label_smoothing=label_smoothing) * digits.float().mean()
+    if not digits.all():
+        uniform = -F.log_softmax(logits[~digits], dim=1).mean(1)
+        loss = loss + outlier_weight * uniform.sum() / len(y)
+    return loss
 
 
 @torch.no_grad()
@@ -151,10 +173,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m models.train", description=__doc__.splitlines()[0])
     p.add_argument("--data", choices=sorted(MODEL_CHOICES), default="pen",
                    help="pen: MNIST + UNIPEN pen digits (shipped default); mnist: MNIST only")
-    p.add_argument("--epochs", type=float, default=6.0, help="epochs (fractions allowed, e.g. 0.05)")
+    p.add_argument("--epochs", type=float, default=5.0, help="epochs (fractions allowed, e.g. 0.05)")
     p.add_argument("--limit", type=int, default=None, help="use only the first N MNIST training images")
     p.add_argument("--pen-limit", type=int, default=None, help="use only N pen digits (seeded pick)")
-    p.add_argument("--pen-copies", type=int, default=4, help="renderings of each pen digit (random size/pen/place)")
+    p.add_argument("--pen-copies", type=int, default=2, help="renderings of each pen digit (random size/pen/place)")
     p.add_argument("--data-root", type=Path, default=None,
                    help=f"folder holding MNIST/raw and unipen-digits/ (default ${unipen.DATA_ENV}, else ../shared/data; "
                         "assets/digits for the shipped MNIST subset)")
@@ -166,6 +188,9 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="share of each batch that gets the canvas-style augmentation")
     p.add_argument("--threads", type=int, default=1,
                    help="torch CPU threads (1: on a busy machine a 2-thread pool spins and was 8x slower per step)")
+    p.add_argument("--outliers", type=int, default=0,
+                   help="non-digit drawings (models.non_digits, training seeds) taught as 'no digit' (0 = none)")
+    p.add_argument("--workers", type=int, default=2, help="processes drawing the pen digits (same result for any)")
     p.add_argument("--no-evaluate", action="store_true", help="skip models.evaluate after training")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p.parse_args(argv)
@@ -184,6 +209,10 @@ def check_config(args: argparse.Namespace) -> None:
         problems.append("--limit must be at least 10")
     if args.pen_limit is not None and args.pen_limit < 10:
         problems.append("--pen-limit must be at least 10")
+    if args.outliers < 0:
+        problems.append("--outliers must be 0 or more")
+    if args.workers < 1:
+        problems.append("--workers must be at least 1")
     if args.pen_copies < 1:
         problems.append("--pen-copies must be at least 1")
     if args.batch_size < 1 or not args.lr > 0:
@@ -209,7 +238,7 @@ def pen_training_set(args) -> tuple[np.ndarray, np.ndarray, dict]:
         pick = np.sort(np.random.default_rng(args.seed + 3).choice(len(fit), args.pen_limit, replace=False))
         fit = [fit[i] for i in pick]
     start = time.time()
-    images, labels = unipen.rendered_set(fit, seed=args.seed + 5, copies=args.pen_copies)
+    images, labels = unipen.rendered_set(fit, seed=args.seed + 5, copies=args.pen_copies, workers=args.workers)
     info = {"file": unipen.UNIPEN_FILE.as_posix(),
             "md5": data.md5(unipen.data_root(args.data_root) / unipen.UNIPEN_FILE),
             "fit_digits": len(fit), "fit_writers": len({d.writer for d in fit}),
@@ -219,6 +248,28 @@ def pen_training_set(args) -> tuple[np.ndarray, np.ndarray, dict]:
                          "(half 14-26), tilt ±8°, shear ±0.15, aspect ±12%), drawn like the page's canvas "
                          "(round caps and joins), then prepare_digit"}
     return images, labels, info
+
+
+def outlier_set(n: int, seed: int, workers: int = 1) -> np.ndarray:
+    """About n non-digit drawings (training seed 1000 + seed; models.evaluate measures on seed 777)
+    through prepare_digit -> (n,28,28) uint8."""
+    from models import non_digits
+
+    per_kind = max(1, n // len(non_digits.KINDS))
+    drawings = non_digits.drawings(per_kind, seed=1000 + seed)
+    chunks = [[(s, w) for _, s, w in drawings[i:i + 500]] for i in range(0, len(drawings), 500)]
+    if workers > 1 and len(chunks) > 1:
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_draw_chunk, chunks)
+    else:
+        parts = [_draw_chunk(c) for c in chunks]
+    return np.concatenate(parts)
+
+
+def _draw_chunk(drawings) -> np.ndarray:
+    return np.stack([unipen.to_mnist(s, w) for s, w in drawings])
 
 
 def main(argv=None) -> dict:
@@ -234,6 +285,10 @@ def main(argv=None) -> dict:
     if args.data == "pen":
         pen_x, pen_y, pen_info = pen_training_set(args)
         train_x, train_y = np.concatenate([train_x, pen_x]), np.concatenate([train_y, pen_y])
+    if args.outliers:
+        out_x = outlier_set(args.outliers, args.seed, args.workers)
+        train_x = np.concatenate([train_x, out_x])
+        train_y = np.concatenate([train_y, np.full(len(out_x), NOT_A_DIGIT, np.int64)])
     loader = make_loader(train_x, train_y, args.batch_size, args.seed, augment=True,
                          canvas_fraction=args.canvas_fraction)
     model = MnistCNN(dropout=0.1)
@@ -286,27 +341,38 @@ def _model_card(model, args, root, pen_info, history, train_seconds, total_secon
         "model": "MnistCNN",
         "architecture": ARCHITECTURE,
         "parameters": parameter_count(model),
-        "command": "python -m models.train " + " ".join(a for a in (argv_summary(args))),
+        "command": "python -m models.train " + " ".join(argv_summary(args)),
         "config": {"epochs": args.epochs, "limit": args.limit, "pen_limit": args.pen_limit,
                    "batch_size": args.batch_size, "lr": args.lr, "optimizer": "Adam + OneCycleLR",
                    "label_smoothing": 0.05, "dropout": 0.1,
                    "augmentation": f"{args.canvas_fraction:.0%} of each batch: rotation ±15°, shear ±0.3, aspect "
                                    "±20%, elastic, stroke dilation/erosion, re-framed like prepare_digit",
-                   "threads": torch.get_num_threads(), "training_images": int(n_train)},
+                   "threads": torch.get_num_threads(), "training_images": int(n_train),
+                   "non_digit_drawings": args.outliers,
+                   "non_digit_training": "outlier exposure: models.non_digits drawings (seed 1000 + seed) with a "
+                                         f"uniform target, weight {OUTLIER_WEIGHT}" if args.outliers else None},
         "seed": args.seed,
         "data": {"root": f"${unipen.DATA_ENV} or ../shared/data" if root != data.DIGITS_DIR else "assets/digits",
                  "mnist_files": _data_files(root), "unipen": pen_info},
         "history": history,
         "train_seconds": round(train_seconds, 1),
         "total_seconds": round(total_seconds, 1),
+        "cpu_seconds": round(_cpu_seconds(), 1),  # this process and its drawing workers: the time on a free machine
         "torch": torch.__version__,
     }
+
+
+def _cpu_seconds() -> float:
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def argv_summary(args) -> list[str]:
     out = ["--data", args.data, "--epochs", f"{args.epochs:g}", "--seed", str(args.seed), "--threads", str(args.threads)]
     if args.limit is not None:
         out += ["--limit", str(args.limit)]
+    out += ["--pen-copies", str(args.pen_copies), "--outliers", str(args.outliers)] if args.data == "pen" else \
+        ["--outliers", str(args.outliers)]
     if args.pen_limit is not None:
         out += ["--pen-limit", str(args.pen_limit)]
     return out

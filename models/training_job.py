@@ -19,8 +19,10 @@ import os
 import queue
 import re
 import secrets
+import sys
 import threading
 import time
+import types
 from dataclasses import replace
 
 import numpy as np
@@ -34,7 +36,7 @@ from models.live_training import (
     train_and_report,
 )
 
-GRACE_SECONDS = float(os.environ.get("CONVLAB_TRAINING_GRACE_S", "20"))
+GRACE_SECONDS = float(os.environ.get("CONVLAB_TRAINING_GRACE_S", "45"))
 STOP_WAIT_SECONDS = 5.0
 KEEP_FINISHED_SECONDS = 15 * 60
 TRAINING_SLOTS = max(1, (os.cpu_count() or 2) // 2)
@@ -135,6 +137,7 @@ class TrainingJob:
             if self._progress.status in ("waiting", "running"):
                 self._set(status="failed", message="The training process ended without finishing.")
             self._set(elapsed=time.perf_counter() - start)
+            self._train = self._heldout = None  # the digits are not needed any more; the weights stay
             self._ended_at = time.monotonic()
 
     def _run_process(self) -> None:
@@ -142,7 +145,7 @@ class TrainingJob:
         reports, stop = ctx.Queue(), ctx.Event()
         proc = ctx.Process(target=_child, args=(self.recipe, self._train, self._heldout, self.settings, reports, stop),
                            name=f"convlab-training-{self.id[:6]}", daemon=True)
-        proc.start()
+        _start_without_main(proc)
         asked_at = None
         try:
             while True:
@@ -152,6 +155,7 @@ class TrainingJob:
                     self._drain(reports)
                     break
                 if self._orphaned():
+                    log.info("training job %s orphaned: no poll for %.0f s", self.id[:6], time.monotonic() - self._seen)
                     self._set(status="stopped", message="Stopped: the page that started it was closed.")
                     break
                 if self._stop.is_set():
@@ -214,6 +218,27 @@ class TrainingJob:
         return {"trained": f"{p.iteration} iterations ({p.iteration / max(p.iterations_per_epoch, 1):.1f} epochs)",
                 "held-out accuracy": f"{(p.final_accuracy or 0):.1%}",
                 "settings": f"{OPTIMIZERS[s.optimizer]}, lr {s.lr}, batch {s.batch_size}, seed {s.seed}"}
+
+
+_START_LOCK = threading.Lock()
+
+
+def _start_without_main(proc) -> None:
+    """Start a spawn process without it re-running this process's main script first.
+
+    Spawn runs the parent's `__main__` file in the child before the target; under `streamlit run` that is
+    the app's entry script (Streamlit installs each script run as `__main__`), which would run the whole app
+    in the child. An empty `__main__` for the moment of start() makes the child import only the target."""
+    with _START_LOCK:
+        main = sys.modules.get("__main__")
+        if main is not None and getattr(main, "__spec__", None) is None and getattr(main, "__file__", None):
+            sys.modules["__main__"] = types.ModuleType("__main__")
+            try:
+                proc.start()
+            finally:
+                sys.modules["__main__"] = main
+        else:
+            proc.start()
 
 
 def find(job_id: object) -> TrainingJob | None:

@@ -206,20 +206,30 @@ def to_mnist(strokes, pen_width: float, size: int = CANVAS) -> np.ndarray:
     return prepare_digit(render_strokes(strokes, pen_width, size)).stages["centred"]
 
 
-def rendered_set(digits: list[PenDigit], seed: int, copies: int = 1, size: int = CANVAS,
-                 **place_args) -> tuple[np.ndarray, np.ndarray]:
-    """Each digit placed `copies` times at random (seeded) and drawn through prepare_digit
-    -> (images (N,28,28) uint8, labels (N,) int64), N = copies * len(digits)."""
-    rng = np.random.default_rng(seed)
-    images, labels = [], []
-    for _ in range(copies):
-        for d in digits:
-            strokes, width = place(d.strokes, rng, **place_args)
-            images.append(to_mnist(strokes, width, size))
-            labels.append(d.label)
-    if not images:
-        return np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.int64)
-    return np.stack(images), np.asarray(labels, np.int64)
+def _render_items(items: list[tuple[tuple[np.ndarray, ...], list[int]]]) -> np.ndarray:
+    """[(strokes, rng seed)] -> (N,28,28) uint8: each digit placed with its own seeded rng, then drawn."""
+    out = []
+    for strokes, seed in items:
+        placed, width = place(strokes, np.random.default_rng(seed))
+        out.append(to_mnist(placed, width))
+    return np.stack(out) if out else np.zeros((0, 28, 28), np.uint8)
+
+
+def rendered_set(digits: list[PenDigit], seed: int, copies: int = 1,
+                 workers: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Each digit placed `copies` times at random and drawn through prepare_digit
+    -> (images (N,28,28) uint8, labels (N,) int64), N = copies * len(digits), copy-major order.
+    Digit i of copy c is placed with rng seed [seed, c, i], so the result does not depend on `workers`
+    (processes drawing in parallel)."""
+    items = [(d.strokes, [seed, c, i]) for c in range(copies) for i, d in enumerate(digits)]
+    labels = np.asarray([d.label for _ in range(copies) for d in digits], np.int64)
+    if workers <= 1 or len(items) < 200:
+        return _render_items(items), labels
+    import multiprocessing
+
+    chunks = [items[i:i + 500] for i in range(0, len(items), 500)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return np.concatenate(pool.map(_render_items, chunks)), labels
 
 
 def canvas_set(digits: list[PenDigit], longest: float = 200.0, pen_width: float = DEFAULT_PEN) -> np.ndarray:

@@ -55,7 +55,7 @@ def draw_canvas_pixels(page, strokes, size: float = 280, steps: int = 1) -> None
 
 def choose_model(page, label: str) -> None:
     """Click the model selector's button called `label` and wait for the page to answer with that model."""
-    page.locator('[data-testid="stButtonGroup"] button', has_text=label).first.click()
+    page.locator('[data-testid="stRadio"] label', has_text=label).first.click()
     page.wait_for_timeout(50)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30_000)
 

@@ -147,8 +147,13 @@ _CONTRAST_JS = _JS_LIB + r"""
   const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
   const opacity = (e) => [e, ...ancestors(e)].reduce((o, a) => o * (a.nodeType === 1 ? parseFloat(getComputedStyle(a).opacity) : 1), 1);
   const htmlBackground = (e) => {
+    // Only ancestors painted under the text's centre count (a slider's value sits above its blue thumb).
+    const r = e.getBoundingClientRect(); const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
     const layers = [];
     for (let a = e; a; a = parentOf(a)) {
+      const ar = a.getBoundingClientRect();
+      if (a !== e && a !== document.documentElement && a !== document.body
+          && (cx < ar.left || cx > ar.right || cy < ar.top || cy > ar.bottom)) continue;
       const cs = getComputedStyle(a);
       if (cs.backgroundImage !== 'none') return null;
       const c = parse(cs.backgroundColor);

@@ -42,11 +42,14 @@ def wait_healthy(url: str, timeout: float = 60.0) -> None:
 
 
 @contextmanager
-def streamlit_server(port: int | None = None, wait: bool = True, extra_env: dict | None = None):
-    """Yield (base_url, Popen) for a running app; stop it afterwards whatever happened."""
+def streamlit_server(port: int | None = None, wait: bool = True, extra_env: dict | None = None,
+                     script: str = "app/main.py"):
+    """Yield (base_url, Popen) for a running app (`script`, relative to the repository, run from there with
+    its .streamlit/config.toml); stop it afterwards whatever happened. Its output goes to
+    artifacts/streamlit-<port>.log when artifacts/ exists."""
     port = port or free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
-    cmd = [sys.executable, "-m", "streamlit", "run", "app/main.py",
+    cmd = [sys.executable, "-m", "streamlit", "run", script,
            "--server.headless", "true", "--server.address", "127.0.0.1",
            "--server.port", str(port), "--browser.gatherUsageStats", "false"]
     log = open(ROOT / "artifacts" / f"streamlit-{port}.log", "w") if (ROOT / "artifacts").is_dir() else subprocess.DEVNULL

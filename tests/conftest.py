@@ -1,9 +1,28 @@
-"""Shared fixtures: AppTest runner, a live streamlit server, and headless chromium pages."""
+"""Shared fixtures: AppTest runner, a live streamlit server, and headless chromium pages.
+
+Everything under tests/e2e/ and tests/fuzz/ is marked `slow` (and `e2e` for the browser tests) at
+collection, so `make test-fast` (`pytest -m "not slow"`) skips them; slow unit tests carry the mark themselves.
+"""
+
+from pathlib import Path
 
 import pytest
 
 from testkit.browser import ARTIFACTS, SCREENSHOTS
 from testkit.server import ROOT, is_local, launch_chromium, streamlit_server
+
+SLOW_FOLDERS = {"e2e": ("slow", "e2e"), "fuzz": ("slow",)}
+
+
+def pytest_collection_modifyitems(config, items):
+    tests_dir = Path(__file__).resolve().parent
+    for item in items:
+        try:
+            folder = Path(str(item.fspath)).resolve().relative_to(tests_dir).parts[0]
+        except ValueError:
+            continue
+        for name in SLOW_FOLDERS.get(folder, ()):
+            item.add_marker(getattr(pytest.mark, name))
 
 
 def app_at(page_script: str | None = None, query: dict | None = None, timeout: float = 120):

@@ -12,7 +12,6 @@ from app import session
 from app.pages.anatomy import state
 from components.stack_editor import _spec_rows, stack_id
 from models import architecture as arch
-from models import training_job
 from tests.conftest import app_at
 
 PAGE = "pages/anatomy/page.py"
@@ -237,3 +236,61 @@ def test_projector_mode_renders():
     at = app_at(PAGE, query={"projector": "1"})
     assert not at.exception and _total(at) == "27,480"
     assert arch.DEFAULT_PRESET == at.selectbox(key=state.ANATOMY_PRESET).value
+
+
+HOSTILE = [{"layer": "conv", "out": 1024, "k": 1, "stride": 1, "padding": 64}] * 4
+
+
+def test_hostile_stack_torchinfo_is_refused_naming_the_row():
+    """Issue: four rows of Conv(out 1024, k 1, pad 64) took 57 s and +2.9 GB in torchinfo."""
+    at = app_at(PAGE)
+    _send(at, HOSTILE)
+    at.toggle(key=state.ANATOMY_TORCHINFO).set_value(True)
+    t0 = time.monotonic()
+    at.run()
+    assert time.monotonic() - t0 < 20 and not at.exception
+    assert at.error[0].value.startswith("The torchinfo check up to row 2 (Conv 1x1, 1024 maps, stride 1, pad 64) "
+                                        "would need about")
+    assert not at.success and len(at.code) == 1  # the PyTorch code is shown, no torchinfo summary
+
+
+def test_wide_designed_stack_at_batch_512_cannot_start_training():
+    """Issue: 256 channels at batch 512 took +1.5 GB; the estimate refuses it before it runs."""
+    at = app_at(PAGE)
+    _send(at, [{"layer": "conv", "out": 256, "k": 3, "stride": 1, "padding": 1},
+               {"layer": "relu"}, {"layer": "flatten"}, {"layer": "linear", "out": 10}])
+    at.radio(key=state.ANATOMY_TRAIN_WHAT).set_value("stack")
+    at.selectbox(key=state.ANATOMY_BATCH).set_value(512).run()
+    assert any(e.value.startswith("Training up to row 1 (Conv 3x3, 256 maps") for e in at.error)
+    assert at.button(key="anatomy_start").disabled
+    at.selectbox(key=state.ANATOMY_BATCH).set_value(16).run()
+    assert not at.error and not at.button(key="anatomy_start").disabled
+
+
+def test_a_thousand_rows_are_flagged_not_run():
+    at = app_at(PAGE)
+    t0 = time.monotonic()
+    _send(at, [{"layer": "relu"}] * 1000)
+    assert time.monotonic() - t0 < 20 and not at.exception
+    assert any(f"at most {arch.MAX_LAYERS} layers" in e.value for e in at.error)
+    assert len(_table(at)) == arch.MAX_LAYERS + 3  # input, 64 rows, the flagged one, total
+
+
+def test_a_reload_adopts_its_running_job_and_can_stop_it():
+    at = app_at(PAGE)
+    _train_quickly(at, epochs=20, batch=16)
+    job = at.session_state[state.ANATOMY_TRAINER]
+    assert at.query_params["job"] == [job.id] or at.query_params["job"] == job.id
+    reloaded = app_at(PAGE, query={"job": job.id})  # a new session with the same URL
+    assert not reloaded.exception and reloaded.session_state[state.ANATOMY_TRAINER] is job
+    assert reloaded.button(key="anatomy_stop").disabled is False
+    reloaded.button(key="anatomy_stop").click().run()
+    job.join(60)
+    assert job.progress().status == "stopped"
+
+
+@pytest.mark.parametrize("junk", ["x", "../../etc/passwd", "A" * 24, "<script>", "%00" * 10, "9" * 5000])
+def test_unknown_or_hostile_job_ids_in_the_url_are_ignored(junk):
+    at = app_at(PAGE, query={"job": junk})
+    assert not at.exception and state.ANATOMY_TRAINER not in at.session_state
+    assert "job" not in at.query_params

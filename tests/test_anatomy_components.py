@@ -11,9 +11,12 @@ DIGIT = arch.PRESETS[arch.DEFAULT_PRESET]
 def test_editor_rows_round_trip_and_junk_becomes_blank():
     assert rows_to_spec(_spec_rows(DIGIT)) == DIGIT
     junk = [{"layer": "conv", "out": 8.0, "k": "3", "stride": -2, "padding": float("nan")},
-            {"layer": "<b>", "out": True}, "not a row", {"layer": "relu", "k": 10**12}]
-    assert rows_to_spec(junk) == [arch.Layer("conv", 8, None, 0, None), arch.Layer(""), arch.Layer("relu", None, 10**6)]
+            {"layer": "<b>", "out": True}, "not a row", {"layer": "relu", "k": 10**12},
+            {"layer": "conv", "out": float("inf"), "k": float("-inf"), "stride": 10**400, "padding": 1e308}]
+    assert rows_to_spec(junk) == [arch.Layer("conv", 8, None, 0, None), arch.Layer(""), arch.Layer("relu", None, 10**6),
+                                  arch.Layer("conv", None, None, 10**6, 10**6)]
     assert rows_to_spec(None) == []
+    assert len(rows_to_spec([{"layer": "relu"}] * 1000)) == arch.MAX_LAYERS + 1  # the page flags the extra one
 
 
 def test_shape_table_html_marks_bad_and_waiting_rows_and_escapes_text():
@@ -33,7 +36,18 @@ def test_depth_svg_has_one_bar_and_one_point_per_level():
     assert svg.startswith("<svg") and svg.endswith("</svg>")
     assert svg.count("<rect") == len(labels) + 1  # bars + the legend swatch
     assert svg.count("<circle") == len(labels) and "20 feature maps, 5x5 pixels" in svg
-    assert 'font-size="19"' in depth_svg(labels, res, maps, projector=True)
+    from components.theme import FIGURE_TEXT_PX, FIGURE_TEXT_PX_PROJECTOR
+
+    assert f'font-size="{FIGURE_TEXT_PX}"' in svg and 'viewBox="0 0 900 ' in svg
+    narrow = depth_svg(labels, res, maps, projector=True, width=500)  # drawn at its shown width: 1 unit = 1 px
+    assert f'font-size="{FIGURE_TEXT_PX_PROJECTOR}"' in narrow and 'viewBox="0 0 500 ' in narrow
+
+
+def test_depth_svg_labels_fit_their_slots_on_a_long_stack():
+    spec = [arch.conv(4, 3, 1, 1), arch.RELU] * 20
+    labels, res, maps = arch.depth_profile(arch.propagate(spec, (1, 28, 28)), (1, 28, 28))
+    svg = depth_svg(labels, res, maps, projector=True, width=700)
+    assert ">39·conv</text>" not in svg and ">39</text>" in svg  # narrow slots show only the row number
 
 
 def test_styled_figure_looks_like_the_theme_style():
@@ -45,6 +59,8 @@ def test_styled_figure_looks_like_the_theme_style():
     for projector in (False, True):
         traces = [dict(type="scatter", x=[0, 1], y=[2, 1], mode="lines+markers", line=dict(color="#0072B2")),
                   dict(type="scatter", x=[0, 1], y=[1, 3], mode="lines")]
-        layout = dict(height=300, annotations=[dict(text="Loss", x=0.2, y=1, showarrow=False)], margin=dict(t=40))
+        layout = dict(height=300, annotations=[dict(text="Loss", x=0.2, y=1, showarrow=False)])
         expected = style_figure(go.Figure([dict(t) for t in traces], layout=dict(layout)), projector)
         assert styled_figure(traces, layout, projector).to_plotly_json() == expected.to_plotly_json()
+        kept = styled_figure(traces, {**layout, "margin": dict(l=10, r=10, t=44, b=10)}, projector)
+        assert kept.layout.margin.t == 44  # a figure with titles above its plots keeps room for them

@@ -17,7 +17,7 @@ def test_home_renders_cards_for_every_page():
 def test_every_page_runs_without_exception(page):
     at = app_at(page.script)
     assert not at.exception, at.exception
-    assert at.title, f"{page.script} shows no title"
+    assert [t.value for t in at.title][:1] == [page.title], f"{page.script} is not the page shown"
 
 
 def test_projector_mode_from_url_and_back():

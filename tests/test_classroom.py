@@ -128,12 +128,11 @@ def _gated_app(monkeypatch, code="xyz"):
 
     monkeypatch.setenv(classroom.CODE_ENV, code)
     monkeypatch.setenv(classroom.REPLICA_ENV, "2")
-    return app_at()
+    return app_at().run()  # the process's first run has other widget ids (see app/main.py)
 
 
 def _submit(at, text):
-    at.text_input[0].input(text)
-    at.button[0].click()  # the form's Join button
+    next(t for t in at.text_input if t.label == "Class code").input(text)
     return at.run()
 
 
@@ -151,8 +150,8 @@ def test_gate_asks_for_the_code_before_any_page_runs(monkeypatch):
 
 def test_gate_rate_limits_wrong_guesses_even_when_the_next_one_is_right(monkeypatch):
     at = _gated_app(monkeypatch)
-    for _ in range(classroom.MAX_GUESSES):
-        _submit(at, "nope")
+    for i in range(classroom.MAX_GUESSES):
+        _submit(at, f"nope{i}")
     _submit(at, "xyz")
     assert at.error[0].value.startswith("Too many wrong codes")
     assert [t.value for t in at.title] == ["Join the class"]

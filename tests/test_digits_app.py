@@ -101,7 +101,7 @@ def test_blank_canvas_prompts_to_draw(digits_at):
 
 
 def test_the_pen_model_is_the_default_and_both_models_are_offered(digits_at):
-    control = digits_at.button_group(key=state.DIGITS_MODEL)
+    control = digits_at.radio(key=state.DIGITS_MODEL)
     assert control.value == "pen"
     assert len(control.options) == 2
     assert [c.value for c in digits_at.caption if "UNIPEN" in c.value] or "UNIPEN" in captions(digits_at)
@@ -112,7 +112,7 @@ def test_the_pen_model_is_the_default_and_both_models_are_offered(digits_at):
 def test_answer_and_verdict_equal_the_offline_model(digits_at, name, drawing):
     pixels = {"one": ONE, "seven": SEVEN, "x": X_MARK, "all ink": ALL_INK, "mostly ink": MOSTLY_INK}[drawing]
     at = digits_at
-    at.button_group(key=state.DIGITS_MODEL).set_value(name).run()
+    at.radio(key=state.DIGITS_MODEL).set_value(name).run()
     label = draw(at, pixels)
     if drawing in ("all ink", "mostly ink"):  # no forced pick at all: the page says why in words
         assert label == "" and "pick one of ten digits" in page_html(at)
@@ -122,7 +122,7 @@ def test_answer_and_verdict_equal_the_offline_model(digits_at, name, drawing):
     assert prediction_block(at)["kind"] == kind
     if kind == "not_a_digit":  # honest words, not "8, 94 % sure"
         assert "% sure ·" not in page_html(at).split('data-testid="digit-prediction"')[1].split("</div></div>")[0]
-    at.button_group(key=state.DIGITS_MODEL).set_value("pen").run()
+    at.radio(key=state.DIGITS_MODEL).set_value("pen").run()
 
 
 def test_comparison_shows_both_models_answers(digits_at):
@@ -207,7 +207,7 @@ def test_settings_survive_test_set_and_model_switches():
     path = [(state.DIGITS_SOURCE, "Test set"), (state.DIGITS_MODEL, "mnist"), (state.DIGITS_SOURCE, "Draw"),
             (state.DIGITS_MODEL, "pen")]
     for key, value in path:
-        at.button_group(key=key).set_value(value).run()
+        (at.radio if key == state.DIGITS_MODEL else at.button_group)(key=key).set_value(value).run()
         assert not at.exception, at.exception
         draw(at, SEVEN)
         for skey, (kind, expected) in SETTINGS.items():
@@ -250,13 +250,13 @@ def test_session_trained_model_is_a_third_choice_selected_once():
     at.session_state[session.TRAINED_MODEL] = _always_five()
     at.session_state[session.TRAINED_MODEL_INFO] = {"epochs": 1}
     assert draw(at, ONE) == "5"
-    control = at.button_group(key=state.DIGITS_MODEL)
+    control = at.radio(key=state.DIGITS_MODEL)
     assert control.value == state.TRAINED and len(control.options) == 3
     assert any("the model you trained" in i.value and "epochs" in i.value for i in at.info)
     control.set_value("pen").run()
     assert shown_label(at) == "1"
     draw(at, ONE)  # the student's choice holds on the next run
-    assert at.button_group(key=state.DIGITS_MODEL).value == "pen" and not at.info
+    assert at.radio(key=state.DIGITS_MODEL).value == "pen" and not at.info
 
 
 def test_projector_mode_renders():
@@ -296,4 +296,13 @@ def test_a_trained_model_of_another_shape_is_not_offered():
     at.session_state[session.TRAINED_MODEL] = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 10))
     assert draw(at, ONE) == "1"
     assert any("not the digit CNN's shape" in w.value for w in at.warning)
-    assert len(at.button_group(key=state.DIGITS_MODEL).options) == 2
+    assert len(at.radio(key=state.DIGITS_MODEL).options) == 2
+
+
+def test_card_accuracies_are_read_defensively():
+    from app.pages.digits.answer import _accuracy
+
+    assert _accuracy({"unipen_validation_default": {"accuracy": 0.9891}}, "unipen_validation_default") == "98.9 %"
+    assert _accuracy({"unipen_validation": 97.25}, "unipen_validation_default", "unipen_validation") == "97.2 %"
+    for bad in ({}, {"unipen_validation": "x"}, {"unipen_validation": float("nan")}, {"unipen_validation": 400}):
+        assert _accuracy(bad, "unipen_validation") == "–"

@@ -342,7 +342,7 @@ def test_a_click_on_the_output_selects_that_pixel():
     sobel = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=np.float64)
     expected = float((np.pad(gray, 1)[140:143, 300:303] * sobel).sum())  # zero padding, cross-correlation
     assert total == pytest.approx(expected, abs=1e-4)
-    assert any("output row 141, column 301" in h.value for h in at.subheader)  # shown 1-based
+    assert any("output row 141, column 301" in h.value for h in at.header)  # shown 1-based
 
 
 def test_a_typo_in_a_cell_is_named_and_the_grid_keeps_it():

@@ -51,7 +51,8 @@ def print_summary(title: str, s: dict) -> None:
     sat = s["saturation"]
     print(f"saturation: {sat['runs_per_s']:.1f} script runs/s ({sat['runs']} in {sat['seconds']:.0f} s), "
           f"errors {sat['errors']}, students per replica {sat['students_per_replica']}, "
-          f"load generator CPU {sat['load_generator_cpu_percent']:.0f}%")
+          f"load generator CPU {sat['load_generator_cpu_percent']:.0f}%, server kept {sat['server_cores_busy']:.2f} "
+          f"cores busy, {sat['runs_per_server_cpu_s']:.1f} runs per server CPU-second")
     print(f"replica USS idle {s['replica_uss_mb_idle']} MB, after {s['replica_uss_mb_after']} MB")
     for e in s["error_examples"] + sat["error_examples"]:
         print(f"  error: {e}")

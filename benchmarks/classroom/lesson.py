@@ -113,7 +113,7 @@ def record(browser, url: str):
     current, frames = [0], [[] for _ in STEPS]
 
     def on_ws(ws):
-        ws.on("framesent", lambda payload: frames[current[0]].append(payload)
+        ws.on("framesent", lambda payload: frames[current[0]].append((time.perf_counter(), payload))
               if isinstance(payload, bytes) and current[0] < len(STEPS) else None)
 
     page.on("websocket", on_ws)
@@ -121,5 +121,5 @@ def record(browser, url: str):
         timings = run_lesson(page, url, lambda i: current.__setitem__(0, i))
     finally:
         context.close()
-    steps = [Step(p, k, reruns_only(f)) for (p, k), f in zip(STEPS, frames, strict=True)]
+    steps = [Step(p, k, *reruns_only(f)) for (p, k), f in zip(STEPS, frames, strict=True)]
     return steps, timings

@@ -28,6 +28,7 @@ class Step:
     page: str  # "home", "digits", ...
     kind: str  # "load" or "interaction"
     frames: list[bytes]  # serialized rerun_script BackMsgs, in the order the browser sent them
+    gaps: list[float]  # seconds between the browser sending frame i-1 and frame i (0 for the first)
 
 
 @dataclass
@@ -47,14 +48,16 @@ class Result:
     upstreams: dict = field(default_factory=dict)  # student -> the replica nginx sent it to
 
 
-def reruns_only(frames: list[bytes]) -> list[bytes]:
-    keep = []
-    for raw in frames:
+def reruns_only(sent: list[tuple[float, bytes]]) -> tuple[list[bytes], list[float]]:
+    """(time, BackMsg) pairs a browser sent -> the rerun requests and the pauses between them."""
+    frames, times = [], []
+    for t, raw in sent:
         msg = BackMsg()
         msg.ParseFromString(raw)
         if msg.WhichOneof("type") == "rerun_script":
-            keep.append(raw)
-    return keep
+            frames.append(raw)
+            times.append(t)
+    return frames, [0.0] + [b - a for a, b in zip(times, times[1:], strict=False)]
 
 
 class ProtocolStudent:
@@ -119,9 +122,13 @@ class ProtocolStudent:
         self.result.runs += runs
         return runs, error
 
-    async def step(self, step: Step) -> None:
-        for frame in step.frames:
-            t0 = time.perf_counter()
+    async def step(self, step: Step, paced: bool) -> None:
+        """Send the step's frames; paced: no faster than the recorded browser sent them (a hand drawing)."""
+        last = time.perf_counter()
+        for frame, gap in zip(step.frames, step.gaps, strict=True):
+            if paced:
+                await asyncio.sleep(max(0.0, last + gap - time.perf_counter()))
+            t0 = last = time.perf_counter()
             try:
                 _, error = await self.send(frame)
             except Exception as exc:  # noqa: BLE001 - a dropped socket is a measured error, not a crash
@@ -148,7 +155,7 @@ def _exception_text(raw: bytes) -> str:
 
 
 async def lesson(base_url: str, name: str, steps: list[Step], result: Result, think_s=lambda: 0.0,
-                 loops: int = 1, until: float | None = None) -> None:
+                 loops: int = 1, until: float | None = None, paced: bool = True) -> None:
     """One student doing the recorded lesson `loops` times (or until time.monotonic() reaches `until`)."""
     done = 0
     while done < loops or (until is not None and time.monotonic() < until):
@@ -160,7 +167,7 @@ async def lesson(base_url: str, name: str, steps: list[Step], result: Result, th
             for step in steps:
                 if until is not None and time.monotonic() >= until:
                     return
-                await student.step(step)
+                await student.step(step, paced)
                 await asyncio.sleep(think_s())
         except Exception as exc:  # noqa: BLE001 - recorded as an error sample; the student goes home
             if not result.samples or result.samples[-1].ok:

@@ -120,24 +120,43 @@ def lesson_phase(url: str, steps, students: int, browsers: int, ramp: float, thi
     return result.samples + browser_samples, time.monotonic() - t0
 
 
-def saturation_phase(url: str, steps, students: int, seconds: float) -> dict:
-    """Every student replays the lesson with no pause, over and over: finished script runs per second."""
+def _cpu_seconds(pids: list[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        try:
+            proc = psutil.Process(pid)
+            for p in [proc, *proc.children(recursive=True)]:
+                t = p.cpu_times()
+                total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
+
+
+def saturation_phase(url: str, steps, students: int, seconds: float, pids: list[int]) -> dict:
+    """Every student replays the lesson with no pause, over and over: finished script runs per second.
+
+    Also the server's CPU use: cores it kept busy, and runs per CPU-second (less sensitive to other load).
+    """
     result = Result()
+    server0 = _cpu_seconds(pids)
 
     async def go():
         until = time.monotonic() + seconds
-        await asyncio.gather(*(lesson(url, f"sat-{i}", steps, result, loops=0, until=until) for i in range(students)))
+        await asyncio.gather(*(lesson(url, f"sat-{i}", steps, result, loops=0, until=until, paced=False) for i in range(students)))
 
     t0, cpu0 = time.monotonic(), psutil.Process().cpu_times()
     asyncio.run(go())
     elapsed, cpu1 = time.monotonic() - t0, psutil.Process().cpu_times()
+    server_cpu = _cpu_seconds(pids) - server0
     errors = [s for s in result.samples if not s.ok]
     spread = {}
     for upstream in result.upstreams.values():
         spread[upstream] = spread.get(upstream, 0) + 1
     return {"runs": result.runs, "seconds": elapsed, "runs_per_s": result.runs / elapsed, "errors": len(errors),
             "error_examples": sorted({s.error for s in errors})[:5], "students_per_replica": spread,
-            "load_generator_cpu_percent": 100 * (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / elapsed}
+            "load_generator_cpu_percent": 100 * (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / elapsed,
+            "server_cores_busy": server_cpu / elapsed, "runs_per_server_cpu_s": result.runs / max(1e-9, server_cpu)}
 
 
 def summarize(samples: list[Sample]) -> dict:
@@ -177,7 +196,7 @@ def run_topology(replicas: int, steps, args, extra_env: dict) -> tuple[dict, lis
         if steps is None:
             steps, recorded = record_steps(url)
         for rurl in replica_urls:  # the teacher opened the app before class: every replica is warm
-            asyncio.run(lesson(rurl, "warm-up", steps, Result()))
+            asyncio.run(lesson(rurl, "warm-up", steps, Result(), paced=False))
         idle_uss = [_uss_mb(p) for p in replica_pids]
         with Sampler(pids) as sampler:
             samples, seconds = lesson_phase(url, steps, args.students, args.browsers, args.ramp, args.think, args.seed)
@@ -188,7 +207,7 @@ def run_topology(replicas: int, steps, args, extra_env: dict) -> tuple[dict, lis
                        replica_rss_mb_after=[_rss(psutil.Process(p)) / 2**20 for p in replica_pids])
         if len(pids) > len(replica_pids):
             summary["nginx_rss_mb"] = _rss(psutil.Process(pids[-1])) / 2**20
-        summary["saturation"] = saturation_phase(url, steps, args.students, args.saturate)
+        summary["saturation"] = saturation_phase(url, steps, args.students, args.saturate, pids)
         summary.update(replicas=replicas, url=url)
         if recorded:
             summary["recording_browser_ms"] = [[p, k, round(ms)] for p, k, ms in recorded]

@@ -1,7 +1,7 @@
 """Draw a digit: pen-up to new prediction + every feature map, model switch, server work, updates while drawing.
 
 All draw with page.mouse on the real canvas (or click the model selector) and read the page's DOM, like a
-student's browser. The latency scenarios also run in projector mode (larger canvas and pictures).
+student's browser. The harness runs each in normal and projector mode; the accuracy ones only in normal mode.
 """
 
 import math
@@ -18,7 +18,6 @@ SERVER_RE = re.compile(r"Server work for this update: (\d+) ms")
 
 
 def _setup(page) -> None:
-    page.set_viewport_size({"width": 1440, "height": 2600})
     canvas_box(page)
     draw(page, STROKES[1])
     wait_settled(page)
@@ -54,7 +53,7 @@ MODEL_SHOWN_JS = f"""([model, layers]) => {{
 def _model_switch(page, i: int) -> float:
     """Click the other model; until the answer and every map show the drawing under that model."""
     name = list(MODEL_CHOICES)[(i + 1) % 2]
-    button = page.locator('[data-testid="stButtonGroup"] button', has_text=MODEL_CHOICES[name]).first
+    button = page.locator('[data-testid="stRadio"] label', has_text=MODEL_CHOICES[name]).first
     t0 = time.perf_counter()
     button.click()
     page.wait_for_function(MODEL_SHOWN_JS, arg=[name, list(LAYERS)], polling="raf", timeout=15_000)
@@ -142,13 +141,8 @@ SCENARIOS = [
     Scenario("digits: pen-up to prediction + all maps", "digits", _pen_up_to_all_maps, budget_ms=150,
              setup=_setup, issue=7, repeats=15,
              notes="mouse up on the canvas until the prediction and all 6 layer grids show that drawing"),
-    Scenario("digits: pen-up to prediction + all maps (projector)", "digits", _pen_up_to_all_maps, budget_ms=150,
-             setup=_setup, issue=14, repeats=15, query="projector=1",
-             notes="the same in projector mode (420 px canvas, 1.5x pictures)"),
     Scenario("digits: model switch", "digits", _model_switch, budget_ms=300, setup=_setup, issue=12, repeats=10,
              notes="click the other shipped model until its answer and all 6 layer grids are shown"),
-    Scenario("digits: model switch (projector)", "digits", _model_switch, budget_ms=300, setup=_setup, issue=12,
-             repeats=10, query="projector=1", notes="the same in projector mode"),
     Scenario("digits: server work per update", "digits", _server_work, budget_ms=40, setup=_setup, issue=7,
              repeats=10, notes="preprocess + forward + every picture, timed inside the fragment run"),
     Scenario("digits: server CPU per update", "digits", _server_cpu, budget_ms=40, setup=_setup, issue=7,
@@ -157,9 +151,9 @@ SCENARIOS = [
              setup=_setup, issue=7, repeats=5, metric="rate",
              notes="distinct predictions displayed during a continuous 2 s stroke"),
     Scenario("digits: traced MNIST replay accuracy (%)", "digits", _replay_accuracy, budget_ms=97, setup=_setup,
-             issue=7, repeats=1, metric="rate",
+             issue=7, repeats=1, metric="rate", modes=("normal",),
              notes="30 test digits (3 per class) traced along their skeletons and drawn with the mouse"),
     Scenario("digits: pen digits drawn by mouse = offline answer (%)", "digits", _pen_agreement, budget_ms=95,
-             setup=_setup, issue=12, repeats=1, metric="rate",
+             setup=_setup, issue=12, repeats=1, metric="rate", modes=("normal",),
              notes="20 UNIPEN validation-writer digits from the gallery, mouse-drawn at pen width 20"),
 ]

@@ -1,4 +1,4 @@
-"""Issue 5: Pooling page budgets, measured in chromium.
+"""Pooling page budgets, measured in chromium.
 
 - a parameter change (a preset click) until the updated grid figures are on screen: <= 150 ms median
 - the play animation: >= 5 frames per second (frames actually shown, counted in the browser)

@@ -1,4 +1,4 @@
-"""Issue 6 budgets: a parameter change until the stage strip is redrawn (6 steps on a 512x512 photo),
+"""Transforms budgets: a parameter change until the stage strip is redrawn (6 steps on a 512x512 photo),
 a 16-outcome random grid, and the next DataLoader minibatch of 64."""
 
 import re

@@ -36,6 +36,7 @@ class Drawing:
     pixels: np.ndarray | None  # uint8 (H, W) grey, black ink on white; None when blank
     seq: int  # increases with every update the browser sends
     strokes: int
+    replayed: bool = False  # the canvas shows exactly the strokes it was last asked to replay
 
 
 def decode_png(data_url: str) -> np.ndarray | None:
@@ -72,4 +73,4 @@ def digit_canvas(key: str, stroke_width: int = 18, ack_selector: str | None = No
         return Drawing(None, 0, 0)
     strokes = int(value.get("strokes") or 0)
     pixels = decode_png(value.get("png")) if strokes else None
-    return Drawing(pixels, int(value.get("seq") or 0), strokes)
+    return Drawing(pixels, int(value.get("seq") or 0), strokes, bool(value.get("replayed")) and pixels is not None)

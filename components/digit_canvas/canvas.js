@@ -39,7 +39,7 @@ function setup(root, setStateValue) {
     root.dataset.seq = String(st.seq);
     root.dataset.strokes = String(n);
     st.send("drawing", { png: n ? canvas.toDataURL("image/png") : null, seq: st.seq, strokes: n,
-                         size: canvas.width });
+                         size: canvas.width, replayed: Boolean(st.replayed && n) });
     // Watchdog: if the page has not shown this drawing after RESEND_MS (a rerun request lost on a
     // busy server), send it again. Needs data.ack; idle once the page has caught up.
     clearTimeout(st.watchdog);
@@ -67,6 +67,7 @@ function setup(root, setStateValue) {
     ev.preventDefault();
     try { canvas.setPointerCapture(ev.pointerId); } catch (e) { /* synthetic pointers */ }
     st.current = { w: st.width * canvas.width / 280, pts: [point(ev)] };  // width as on a 280 px canvas
+    st.replayed = false;
     repaint();
     st.dirty = true;
     stopTimer();
@@ -94,6 +95,7 @@ function setup(root, setStateValue) {
   canvas.addEventListener("lostpointercapture", () => finish(null));
   root.querySelector('[data-act="undo"]').addEventListener("click", () => {
     if (st.current) { st.current = null; stopTimer(); } else st.strokes.pop();
+    st.replayed = false;
     repaint(); emit();
   });
   root.querySelector('[data-act="clear"]').addEventListener("click", () => {
@@ -117,7 +119,7 @@ function setup(root, setStateValue) {
       }
       repaint();
       if (si < todo.length) requestAnimationFrame(frame);
-      else { st.replaying = false; emit(); }
+      else { st.replaying = false; st.replayed = true; emit(); }
     };
     repaint();
     requestAnimationFrame(frame);
@@ -150,9 +152,16 @@ export default function (component) {
     canvas.width = size; canvas.height = size;
   }
   st.size = size;
-  // The canvas shows at most `size` CSS px and shrinks with its column (and to the window's height),
-  // so it never covers its neighbours; point() maps the shown size back to canvas pixels.
-  root.style.maxWidth = `min(${size}px, 100%, calc(100vh - 9rem))`;
+  // The canvas shows at most `size` CSS px, shrinks with its column, and with its buttons fits in the window
+  // below where it starts (first screen on a 1024x768 projector); point() maps the shown size back.
+  const fit = () => {
+    const top = root.getBoundingClientRect().top + window.scrollY;
+    const tools = root.querySelector(".dc-tools").offsetHeight + 24;
+    root.style.maxWidth = `min(${st.size}px, 100%, ${Math.max(240, window.innerHeight - top - tools)}px)`;
+  };
+  fit();
+  requestAnimationFrame(fit);
+  if (!root.__fitting) { root.__fitting = true; window.addEventListener("resize", fit); }
   root.querySelectorAll("button").forEach((b) => { b.style.fontSize = size > 300 ? "1.3rem" : "1rem"; });
   st.repaint();
   const replay = data && data.replay;

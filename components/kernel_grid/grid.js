@@ -28,7 +28,7 @@ function build(root, d, st) {
   const body = root.querySelector("tbody");
   body.innerHTML = "";
   const head = document.createElement("tr");
-  head.innerHTML = '<th class="kg-corner"></th>' + d.values.map((_, c) => `<th>${c + 1}</th>`).join("");
+  head.innerHTML = '<th class="kg-corner"><span class="kg-sr">row, column</span></th>' + d.values.map((_, c) => `<th>${c + 1}</th>`).join("");
   body.appendChild(head);
   d.values.forEach((row, r) => {
     const tr = document.createElement("tr");

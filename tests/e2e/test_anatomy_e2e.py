@@ -1,13 +1,24 @@
 """Anatomy & training in headless chromium: edit the stack, see shapes and flags, train, stop, hand off."""
 
+import time
+
 import pytest
 
-from testkit.browser import shot
-from testkit.browser import goto, no_exceptions, wait_idle
+from testkit.browser import goto, no_exceptions, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 
 TALL = {"width": 1440, "height": 3600}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _warm_server(live_server, browser):
+    """One visit to Home first: a fresh server's very first script run does not route to a page path."""
+    context = browser.new_context()
+    try:
+        goto(context.new_page(), live_server, "")
+    finally:
+        context.close()
 TABLE = '[data-testid="anatomy-shapes"]'
 
 
@@ -152,4 +163,93 @@ def test_stop_button_ends_training(page, live_server):
     page.get_by_text("Stopped after").first.wait_for(timeout=60_000)
     wait_idle(page)
     assert page.get_by_role("button", name="Start training").is_enabled()
+    no_exceptions(page)
+
+
+def _wait_iterating(page, timeout=120_000) -> None:
+    page.wait_for_function("() => /Iteration\\s*[1-9]/.test(document.body.innerText)", timeout=timeout)
+
+
+@pytest.mark.slow
+def test_reload_finds_its_job_and_a_closed_tab_frees_the_slot(browser, live_server):
+    """A reload adopts the tab's running job (?job=); closing the tab ends its run within the grace period."""
+    from models.training_job import GRACE_SECONDS
+
+    context = browser.new_context(viewport=TALL)
+    try:
+        first = context.new_page()
+        goto(first, live_server, "anatomy")
+        start_training(first, "20", "16")
+        _wait_iterating(first)
+        assert "job=" in first.url
+        first.reload()  # not wait_idle: a polling page is never idle for long
+        first.locator(TABLE).wait_for(timeout=60_000)
+        _wait_iterating(first)  # the reloaded tab shows the same run, still going
+        stop = first.get_by_role("button", name="Stop")
+        assert stop.is_enabled()
+        stop.click()
+        first.get_by_text("Stopped after").first.wait_for(timeout=60_000)
+        shot(first, "anatomy_reload_stopped_its_job")
+
+        start_training(first, "20", "16")
+        _wait_iterating(first)
+        first.close()  # the student closes the tab mid-run
+        closed_at = time.monotonic()
+        second = context.new_page()
+        goto(second, live_server, "anatomy")
+        start_training(second, "1", "512")
+        _wait_iterating(second, timeout=int((GRACE_SECONDS + 120) * 1000))
+        waited = time.monotonic() - closed_at
+        assert waited < GRACE_SECONDS + 90, waited  # the orphan's slot came free
+        second.get_by_role("button", name="Stop").click()
+        second.get_by_text("Stopped").first.wait_for(timeout=60_000)
+        no_exceptions(second)
+    finally:
+        context.close()
+
+
+def test_hostile_torchinfo_stack_is_refused_quickly(page, live_server):
+    """Four rows of Conv(1024, k 1, pad 64): a message naming row 2 instead of 57 s and +2.9 GB."""
+    page.set_viewport_size(TALL)
+    goto(page, live_server, "anatomy")
+    for _ in range(6):  # keep rows 1-4 (convs), delete the rest
+        page.get_by_role("button", name="Delete row 5").click()
+        wait_idle(page)
+    for row in range(4):
+        for col, value in (("layer", "conv"), ("out", "1024"), ("k", "1"), ("stride", "1"), ("padding", "64")):
+            if col == "layer":
+                page.locator(f'select[data-row="{row}"]').select_option(value)
+            else:
+                cell = page.locator(f'input[data-row="{row}"][data-col="{col}"]')
+                cell.fill(value)
+                cell.press("Enter")
+            wait_idle(page)
+    page.get_by_text("Check the code with torchinfo").click()
+    t0 = time.monotonic()
+    page.get_by_text("The torchinfo check up to row 2 (Conv 1x1, 1024 maps").wait_for(timeout=30_000)
+    assert time.monotonic() - t0 < 10
+    shot(page, "anatomy_hostile_refused")
+    no_exceptions(page)
+
+
+@pytest.mark.parametrize("size", [(1024, 768, True), (1366, 768, False), (1920, 1080, True)])
+def test_layouts_show_the_whole_table_buttons_and_theme_sized_chart(page, live_server, size):
+    width, height, projector = size
+    page.set_viewport_size({"width": width, "height": height})
+    goto(page, live_server, "anatomy", query="projector=1" if projector else "")
+    table = page.locator(TABLE)
+    table.scroll_into_view_if_needed()
+    wrap = table.locator("xpath=..")
+    assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), "shape table clipped"
+    for header in ("Receptive field", "Jump", "Check"):
+        assert page.locator(f"{TABLE} th", has_text=header).is_visible()
+    start = page.get_by_role("button", name="Start training")
+    assert start.evaluate("e => [e, ...e.querySelectorAll('*')].every(x => x.scrollWidth <= x.clientWidth + 1)")
+    page.wait_for_timeout(800)  # the chart reports its width once and is redrawn at it
+    wait_idle(page)
+    svg = page.locator('svg[data-testid="anatomy-depth"]')
+    text_px = svg.locator("text").first.evaluate("e => e.getBoundingClientRect().height")
+    want = 22 if projector else 14
+    assert text_px >= want * 0.85, text_px  # the glyph box of theme-sized text
+    shot(page, f"anatomy_layout_{width}{'_projector' if projector else ''}")
     no_exceptions(page)

@@ -234,14 +234,12 @@ def test_canvas_fits_and_covers_nothing(page, live_server, query, size):
 
 
 def _slider_value(page) -> str:
-    return page.locator('[data-testid="stSlider"]', has_text="Pen width").get_by_role("slider").get_attribute(
-        "aria-valuenow")
+    return page.locator('[data-testid="stSlider"] input[type=range]').first.input_value()
 
 
 def test_settings_survive_test_set_and_model_switches(page, live_server):
     open_digits(page, live_server)
-    thumb = page.locator('[data-testid="stSlider"]', has_text="Pen width").get_by_role("slider")
-    thumb.focus()
+    page.locator('[data-testid="stSlider"] input[type=range]').first.focus()
     for _ in range(5):
         page.keyboard.press("ArrowRight")
     wait_idle(page)
@@ -252,8 +250,11 @@ def test_settings_survive_test_set_and_model_switches(page, live_server):
     before = (_slider_value(page), page.locator("button[kind=segmented_controlActive]").all_inner_texts())
     assert before[0] == "25"
     for label in ("Test set", MODEL_CHOICES["mnist"], "Draw", MODEL_CHOICES["pen"]):
-        page.locator("button", has_text=label).first.click()
-        wait_idle(page)
+        if label in MODEL_CHOICES.values():
+            choose_model(page, label)
+        else:
+            page.locator("button", has_text=label).first.click()
+            wait_idle(page)
     after = (_slider_value(page), page.locator("button[kind=segmented_controlActive]").all_inner_texts())
     assert after == before
     assert not page.get_by_role("switch", name="Show conv maps after ReLU").is_checked()

@@ -55,6 +55,14 @@ def test_first_click_of_a_fresh_server_counts(page):
         assert page.get_by_role("switch", name="Projector mode").is_checked()
 
 
+def test_a_deep_link_to_a_fresh_server_opens_that_page(page):
+    """The restarted first run (see app/main.py) keeps the page and the query the link asked for."""
+    with streamlit_server() as (url, _proc):
+        goto(page, url, "pooling", "projector=1")
+        assert page.locator('[data-testid="stMain"] h1').first.inner_text().startswith("Pooling")
+        assert "projector=1" in page.url and page.get_by_role("switch", name="Projector mode").is_checked()
+
+
 def test_projector_mode_collapses_the_sidebar(page, live_server):
     """At 1024 px the sidebar would take 300 px from the page: projector mode starts with it closed."""
     page.set_viewport_size({"width": 1024, "height": 768})

@@ -2,10 +2,13 @@
 
 import re
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from components.pooling_figures import MISSED, ONCE, OVERLAP
 from testkit.browser import goto, no_exceptions, shot, wait_idle
+from testkit.layout import LAYOUTS, check_layout, open_in_layout
 
 pytestmark = pytest.mark.e2e
 
@@ -227,3 +230,116 @@ def test_rapid_changes_never_end_the_session(page, live_server):
         state = page.locator('[data-testid="stApp"]').get_attribute("data-test-connection-state")
         assert state == "CONNECTED", state
         no_exceptions(page)
+
+
+CUT_INSIDE_BUTTONS = """() => [...document.querySelectorAll('[data-testid="stMain"] button *')]
+    .filter(e => e.getBoundingClientRect().width > 2 && e.scrollWidth > e.clientWidth + 1 && e.textContent.trim())
+    .map(e => e.textContent.trim())"""  # a label ellipsised inside its button (the shared check looks at the button)
+SLIDER_THUMB = "rgb(11, 92, 173)"  # slider values drawn over the thumb: the shared theme's, not this page's
+
+
+def _slider_value(page, name: str) -> str:
+    return page.locator('[data-testid="stSlider"]').filter(has_text=name).locator(
+        '[data-testid="stSliderThumbValue"]').first.inner_text()
+
+
+def _settings(page) -> dict:
+    """Every setting of the real-image part as the browser shows it."""
+    value = lambda name: _slider_value(page, name)  # noqa: E731
+    return {"levels": value("Pooling levels"), "window": value("Window (= stride) per level"),
+            "noise": value("Noise σ"), "variant": page.get_by_role("radio", name="Gaussian noise").is_checked()}
+
+
+_CAPTIONS = "() => [...document.querySelectorAll('[data-testid=\"pool-level-caption\"]')].map(c => c.textContent)"
+
+
+def _levels_shown(page, text: str) -> None:
+    page.wait_for_selector(f'[data-testid="pool-level-caption"]:has-text("{text}")', timeout=30_000)
+
+
+def test_image_settings_survive_upload_and_back(page, live_server, tmp_path):
+    """Sample → upload a real PNG → back to the sample, and away to the grid demo and back: nothing resets."""
+    open_pooling(page, live_server)
+    page.get_by_role("button", name="Kernel 3, stride 1 (heavy overlap)").click()
+    wait_idle(page)
+    page.locator('[data-testid="stButtonGroup"] button', has_text="Mean (average)").click()
+    wait_idle(page)
+    page.locator('[data-testid="stButtonGroup"] button', has_text="On real images").click()
+    _levels_shown(page, "Mean, level 3")
+    for name, key in (("Pooling levels", "End"), ("Window (= stride) per level", "ArrowRight")):
+        page.get_by_role("slider", name=name).focus()
+        page.keyboard.press(key)
+        wait_idle(page)
+    page.get_by_text("Gaussian noise").click()
+    wait_idle(page)
+    noise = page.get_by_role("slider", name="Noise σ")
+    noise.focus()
+    for _ in range(3):
+        noise.press("ArrowRight")
+        wait_idle(page)
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="Sample image").click()
+    page.get_by_role("option", name=re.compile("cat", re.I)).first.click()
+    wait_idle(page)
+    _levels_shown(page, "level 4")
+    before = _settings(page)
+    assert before == {"levels": "4", "window": "3", "noise": "0.13", "variant": True}, before
+    captions = page.evaluate(_CAPTIONS)  # the cat at 4 levels of window 3 with noise 0.13
+
+    picture = tmp_path / "ramp.png"
+    ramp = np.linspace(0, 255, 300 * 240, dtype=np.float64).reshape(240, 300).astype(np.uint8)
+    Image.fromarray(ramp).save(picture)
+    page.locator('[data-testid="stButtonGroup"] button', has_text="Upload").click()
+    wait_idle(page)
+    assert _settings(page) == before
+    page.locator('input[type="file"]').set_input_files(str(picture))
+    _levels_shown(page, "Input 300x240")
+    assert _settings(page) == before
+    page.locator('[data-testid="stButtonGroup"] button', has_text="Sample").click()
+    wait_idle(page)
+    _levels_shown(page, "level 4")
+    assert _settings(page) == before
+    assert page.evaluate(_CAPTIONS) == captions  # the same sample (the cat), the same pictures
+
+    page.locator('[data-testid="stButtonGroup"] button', has_text="Grid demo").click()
+    page.locator(ARITH).wait_for()
+    assert _slider_value(page, "Kernel size") == "3" and _slider_value(page, "Stride") == "1"
+    assert "(" in page.locator(ARITH).inner_text() and "/ 9 =" in page.locator(ARITH).inner_text()  # still mean
+    page.locator('[data-testid="stButtonGroup"] button', has_text="On real images").click()
+    _levels_shown(page, "level 4")
+    assert _settings(page) == before and page.evaluate(_CAPTIONS) == captions
+    page.locator('[data-testid="stButtonGroup"] button', has_text="Upload").click()  # leave the part on Upload
+    page.get_by_text("No image yet").wait_for()
+    page.locator('[data-testid="stButtonGroup"] button', has_text="Receptive field").click()
+    page.locator('[data-testid="pool-rf-text"]').wait_for()
+    page.locator('[data-testid="stButtonGroup"] button', has_text="On real images").click()
+    wait_idle(page)
+    page.get_by_text("No image yet").wait_for()  # still on Upload
+    assert _settings(page) == before
+    no_exceptions(page)
+
+
+@pytest.mark.parametrize("layout_name", list(LAYOUTS))
+def test_every_part_in_the_three_layouts(page, live_server, layout_name):
+    """Grid demo, real images and receptive field at 1024x768 projector, 1366x768 and 1920x1080 projector:
+    nothing cut, no sideways page scroll, nothing covering content, no axe violation, text large enough.
+    Screenshots: artifacts/screenshots/pooling-<part>-<layout>.png (look at them)."""
+    layout = open_in_layout(page, live_server, "pooling", layout_name)
+    if page.locator('[data-testid="stDialog"]').count():  # "Page not found" on a fresh server's first visit
+        layout = open_in_layout(page, live_server, "pooling", layout_name)
+    problems = {}
+    for part, ready in (("Grid demo", ARITH), ("On real images", '[data-testid="pool-level-caption"]'),
+                        ("Receptive field", '[data-testid="pool-rf-text"]')):
+        page.locator('[data-testid="stButtonGroup"] button', has_text=part).click()
+        page.locator(ready).first.wait_for()
+        wait_idle(page)
+        shot(page, f"pooling-{part.split()[-1].lower()}-{layout_name}")
+        no_exceptions(page)
+        report = check_layout(page, layout)
+        overlap = [o for o in report.overlap  # a table's own two canvas layers (st.dataframe) are not an overlap
+                   if "data-grid-canvas" not in o["element"] + o.get("other", "")]
+        cut_labels = page.evaluate(CUT_INSIDE_BUTTONS)
+        found = {"cut": report.cut + cut_labels, "scroll": report.scroll, "overlap": overlap, "axe": report.axe,
+                 "small text": report.small,
+                 "contrast": [c for c in report.contrast if c["background"] != SLIDER_THUMB]}
+        problems[part] = {k: v for k, v in found.items() if v}
+    assert not any(problems.values()), problems

@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 import torch
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -13,8 +14,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from models.images import load_sample
 from models.pipeline import run_stages, to_pil
 from models.pipeline_io import decode_url
-from testkit.browser import shot
-from testkit.browser import goto, no_exceptions, wait_idle
+from testkit.browser import goto, no_exceptions, shot, wait_idle
 from testkit.server import ROOT
 
 pytestmark = pytest.mark.e2e
@@ -199,3 +199,103 @@ def test_dataloader_and_projector_screenshots(page, live_server):
     shot(page, "transforms_dataloader_normal")
     no_exceptions(page)
     assert_no_errors(page, failed)
+
+
+SETTINGS_JS = """() => {
+  const out = {};
+  for (const el of document.querySelectorAll('[class*="st-key-tf_"]')) {
+    const key = [...el.classList].find(c => c.startsWith('st-key-tf_')).slice(7);
+    if (key.startsWith('tf_img_upload') || key.endsWith('__card') || key === 'tf_editor') continue;
+    const inputs = [...el.querySelectorAll('input, [role=slider], [role=switch], button[aria-pressed]')];
+    const values = inputs.map(i => i.getAttribute('role') === 'slider' ? i.getAttribute('aria-valuenow')
+      : i.type === 'checkbox' ? String(i.checked) : i.hasAttribute('aria-pressed') ? i.getAttribute('aria-pressed')
+      : i.value);
+    if (values.length) out[key] = values.join('|');
+  }
+  return out;
+}"""
+
+
+def settings(page) -> dict:
+    return page.evaluate(SETTINGS_JS)
+
+
+def test_settings_survive_sample_upload_sample(page, live_server, tmp_path):
+    """Change every kind of setting, switch the image source to Upload, upload a picture, switch back to
+    Sample: every setting (step parameters, on/off, Normalize's mean and std, seed, sample image) is unchanged."""
+    from PIL import Image
+
+    goto(page, live_server, "transforms")
+    choose(page, "tf_img_sample", "Cat (photo)")
+    size = page.locator(".st-key-tf_step_s0_size input")
+    size.fill("160")
+    size.press("Enter")
+    wait_idle(page)
+    page.locator(".st-key-tf_step_s1__on label").click()  # RandomHorizontalFlip off
+    wait_idle(page)
+    mean = page.locator(".st-key-tf_step_s5_mean input")
+    mean.fill("0.5, 0.4, 0.3")
+    mean.press("Enter")
+    wait_idle(page)
+    seed = page.locator(".st-key-tf_seed input")
+    seed.fill("7")
+    seed.press("Enter")
+    wait_idle(page)
+    page.locator(MAIN).get_by_text("shape (3, 160, 160) (C, H, W)").first.wait_for()
+    before = settings(page)
+    assert before["tf_step_s0_size"] == "160" and before["tf_step_s1__on"] == "false"
+    assert before["tf_step_s5_mean"] == "0.5, 0.4, 0.3" and before["tf_seed"] == "7"
+    assert before["tf_step_s2_brightness"] == "0.4" and before["tf_step_s5_std"] == "0.229, 0.224, 0.225"
+
+    page.locator(".st-key-tf_img_source button", has_text="Upload").click()
+    wait_idle(page)
+    page.locator(MAIN).get_by_text("No image yet").first.wait_for()
+    assert step_titles(page)[:2] == ["RandomResizedCrop", "RandomHorizontalFlip"]  # the editor is still drawn
+    upload = tmp_path / "stripes.png"
+    Image.fromarray((np.indices((300, 400)).sum(0) % 40 > 20).astype(np.uint8) * 255).convert("RGB").save(upload)
+    page.locator(".st-key-tf_img_upload input[type=file]").set_input_files(str(upload))
+    wait_idle(page)
+    page.locator(MAIN).get_by_text("400×300 RGB").first.wait_for()
+    during = settings(page)
+    assert {k: during.get(k) for k in before if not k.startswith("tf_img")} == \
+        {k: v for k, v in before.items() if not k.startswith("tf_img")}
+
+    page.locator(".st-key-tf_img_source button", has_text="Sample").click()
+    wait_idle(page)
+    page.locator(MAIN).get_by_text("shape (3, 160, 160) (C, H, W)").first.wait_for()
+    assert settings(page) == before
+    assert page.locator(".st-key-tf_img_sample input").input_value() == "Cat (photo)"
+    no_exceptions(page)
+
+
+LAYOUTS = [("1024x768_projector", 1024, 768, True), ("1366x768_normal", 1366, 768, False),
+           ("1920x1080_projector", 1920, 1080, True)]
+
+
+@pytest.mark.parametrize("name,width,height,projector", LAYOUTS, ids=[n for n, *_ in LAYOUTS])
+def test_layouts_screenshots(browser, live_server, name, width, height, projector):
+    """The page at the three classroom layouts, for a person to look at; nothing wider than the window."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        goto(page, live_server, "transforms", "projector=1" if projector else "")
+        images_loaded(page, 5)
+        page.locator(".st-key-tf_step_s0_size input").wait_for()  # widgets drawn (not loading placeholders)
+        page.locator(".st-key-tf_seed input").wait_for()
+        shot(page, f"transforms_{name}")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        page.get_by_role("tab", name="Random outcomes").click()
+        wait_idle(page)
+        images_loaded(page, 8)
+        shot(page, f"transforms_{name}_outcomes")
+        page.get_by_role("tab", name="Dataset & DataLoader").click()
+        wait_idle(page)
+        page.locator(MAIN).get_by_text("Epoch 1, iteration 1 of 5").wait_for()
+        shot(page, f"transforms_{name}_dataloader")
+        no_exceptions(page)
+        editor = page.locator(".st-key-tf_editor")
+        for label in ("Up", "Down", "Remove"):  # the step buttons have names, not icon ligatures
+            assert editor.get_by_role("button", name=label, exact=True).count() >= 6
+        assert page.get_by_role("button", name=re.compile("arrow_|_icon| icon")).count() == 0
+    finally:
+        context.close()

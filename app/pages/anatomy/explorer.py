@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 def explorer() -> None:
     st.subheader("Architecture explorer")
     for key in (state.ANATOMY_PRESET, state.ANATOMY_INPUT, state.ANATOMY_TORCHINFO):
-        st.session_state[key] = st.session_state[key]  # kept through interrupted runs (see training_panel)
+        st.session_state[key] = st.session_state.get(key, state.DEFAULTS[key])  # kept through every run
     c1, c2 = st.columns(2)
     c1.selectbox("Start from", list(arch.PRESETS), key=state.ANATOMY_PRESET)
     c2.radio("Input image", list(arch.INPUTS), key=state.ANATOMY_INPUT, horizontal=True)

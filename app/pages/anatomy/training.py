@@ -20,8 +20,15 @@ def training_section() -> None:
     if job is None and (found := url_state.job_from_url()) is not None:
         found.touch()
         st.session_state[state.ANATOMY_TRAINER] = job = found
+        st.session_state.update({state.ANATOMY_EPOCHS: found.settings.epochs,  # show the run's own settings
+                                 state.ANATOMY_BATCH: found.settings.batch_size, state.ANATOMY_LR: found.settings.lr,
+                                 state.ANATOMY_OPTIMIZER: found.settings.optimizer,
+                                 state.ANATOMY_SEED: found.settings.seed,
+                                 state.ANATOMY_SNAPSHOT_EVERY: found.settings.snapshot_every})
         st.toast("Found the training this tab started before it was reloaded.", icon=":material/history:")
     running = job is not None and job.running
+    if running:
+        job.touch()  # any run of the page counts as its heartbeat too
     st.fragment(training, run_every=POLL_SECONDS if running else None)(polling=running)
 
 

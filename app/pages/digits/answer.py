@@ -23,11 +23,11 @@ SHIFT = (
     "a 9 with a small loop and a long tail hooking left, a 7 with a crossbar, a 1 with a long leading flag, "
     "a 4 with a closed top. When a drawing comes from outside the data a network was trained on "
     "(**domain shift**), it still has to pick one of ten digits, and it can be confidently wrong. "
-    "“MNIST + pen handwriting” also learned from 12,000 digits written on pen tablets by 200 other people. "
+    "“MNIST + pen handwriting” also learned from about 12,000 digits written on pen tablets by 212 other people. "
     "Replay a pen-written 9 or 7 from the gallery and compare the two answers below.")
 
 
-_TABLE_CSS = ("<style>.dc-cmp{border-collapse:collapse;color:#000}.dc-cmp td,.dc-cmp th{border:1px solid #888;"
+_TABLE_CSS = ("<style>.dc-cmp{border-collapse:collapse;color:#000;width:100%}.dc-cmp td,.dc-cmp th{border:1px solid #888;"
               "padding:0.2em 0.5em;text-align:left}.dc-cmp caption{text-align:left;font-weight:700}"
               ".dc-a{font-weight:800;font-size:1.3em;text-align:center}</style>")
 
@@ -44,9 +44,9 @@ def _card(name: str) -> dict:
     return cache.digit_card(name) if name in MODEL_CHOICES else {}
 
 
-def _accuracy(card: dict, key: str) -> str:
-    """A model card's accuracy on one test set as "98.9 %" ("–" when the card does not record it)."""
-    value = card.get(key)
+def _accuracy(card: dict, *keys: str) -> str:
+    """A model card's accuracy on the first test set of `keys` it records, as "98.9 %" ("–" when none)."""
+    value = next((card[k] for k in keys if k in card), None)
     value = value.get("accuracy") if isinstance(value, dict) else value
     if not isinstance(value, int | float) or not np.isfinite(value) or not 0 <= value <= 100:
         return "–"
@@ -67,13 +67,13 @@ def comparison(x, prepared: PreparedDigit) -> None:
         kind = {"confident": f"{100 * verdict.prob:.0f}% sure", "unsure": f"not sure ({100 * verdict.prob:.0f}%)",
                 "not_a_digit": "doesn't look like a digit"}.get(verdict.kind, verdict.kind)
         answer = "?" if verdict.kind == "not_a_digit" else str(int(np.argmax(logits)))
-        rows.append((label, answer, kind, _accuracy(_card(name), "unipen_validation")))
+        rows.append((label, answer, kind, _accuracy(_card(name), "unipen_validation_default", "unipen_validation")))
     body = "".join(f'<tr><td>{html.escape(m)}</td><td class="dc-a">{html.escape(a)}</td><td>{html.escape(k)}</td>'
                    f'<td>{html.escape(acc)}</td></tr>' for m, a, k, acc in rows)
     answers = {a for _, a, _, _ in rows}
     note = "The two models disagree on this drawing." if len(answers) > 1 else "Both models agree on this drawing."
     st.html(f'{_TABLE_CSS}<table class="dc-cmp" data-testid="digit-comparison"><caption>Both models, this drawing'
-            '</caption><thead><tr><th>model</th><th>answer</th><th>confidence</th><th>right on pen digits of new '
+            '</caption><thead><tr><th>model</th><th>answer</th><th>confidence</th><th>accuracy on new pen '
             f'writers</th></tr></thead><tbody>{body}</tbody></table><div>{note}</div>')
 
 

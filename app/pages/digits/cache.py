@@ -71,3 +71,19 @@ def pen_gallery_page(page: int, per_class: int) -> tuple:
     small = [np.asarray(Image.fromarray(np.asarray(render_strokes(items[i]["strokes"], items[i]["width"]), np.uint8))
                         .resize((28, 28), Image.BOX)) for i in indices]
     return tuple(indices), (np.stack(small) if small else np.zeros((0, 28, 28), np.uint8))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def pen_gallery_tile(page: int, per_class: int, caption: str) -> tuple:
+    """(gallery index of each tile cell, the clickable board tile): one row per set, columns 0..9."""
+    import numpy as np
+
+    from components import feature_maps as fm
+
+    indices, thumbs = pen_gallery_page(page, per_class)
+    order = (np.arange(len(thumbs)).reshape(10, per_class).T.ravel() if len(thumbs) == 10 * per_class
+             else np.arange(len(thumbs)))
+    tile = fm.map_tile("pen-gallery", "<b>Replay a pen-written digit</b> (click one)", thumbs[order].astype(np.float32),
+                       np.tile([0.0, 255.0], (len(thumbs), 1)), 10, 56, lut=fm.GREY_LUT, caption=caption)
+    return tuple(indices[int(i)] for i in order), tile
+

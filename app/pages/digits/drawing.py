@@ -8,6 +8,7 @@ import streamlit as st
 from app.pages.digits import cache, state
 from components import feature_maps as fm
 from components.digit_canvas import digit_canvas
+from components.layout import plain
 from models.content_id import content_id
 
 DONE = '[data-testid="digits-done"]'
@@ -46,35 +47,32 @@ def pen_gallery() -> None:
     for another set."""
     ss = st.session_state
     try:
-        indices, thumbs = cache.pen_gallery_page(int(ss.get(state.DIGITS_PEN_PAGE) or 0), PER_CLASS)
+        cells, tile = cache.pen_gallery_tile(int(ss.get(state.DIGITS_PEN_PAGE) or 0), PER_CLASS, ATTRIBUTION)
     except (OSError, ValueError, KeyError) as exc:
         st.caption(f"The pen-written gallery is not available ({type(exc).__name__}).")
         return
-    if len(thumbs) == 0:
+    if not cells:
         return
-    order = np.arange(len(thumbs)).reshape(10, PER_CLASS).T.ravel() if len(thumbs) == 10 * PER_CLASS \
-        else np.arange(len(thumbs))  # rows of 0..9
-    tile = fm.map_tile("pen-gallery", "<b>Replay a pen-written digit</b> (click one)", thumbs[order].astype(np.float32),
-                       np.tile([0.0, 255.0], (len(thumbs), 1)), 10, 56, lut=fm.GREY_LUT, caption=ATTRIBUTION)
     picked = fm.board("digits_pen_gallery", [[tile]])
-    if picked is not None and picked[0] == "pen-gallery" and 0 <= picked[1] < len(thumbs):
-        _replay(indices[int(order[picked[1]])])
+    if picked is not None and picked[0] == "pen-gallery" and 0 <= picked[1] < len(cells):
+        _replay(cells[picked[1]])
     st.button("Other pen-written digits", key="digits_pen_more",
               on_click=lambda: ss.update({state.DIGITS_PEN_PAGE: int(ss.get(state.DIGITS_PEN_PAGE) or 0) + 1}))
 
 
 def draw_input() -> Drawn:
-    """Pen width, canvas (drawn above the gallery, filled after it so a click replays in the same run)."""
+    """The canvas, then its pen width and the gallery (drawn first into a slot above them, filled last, so a
+    gallery click or a new width reaches the canvas in the same run)."""
+    slot = st.container()
     stroke = st.slider("Pen width", 6, 40, key=state.DIGITS_STROKE,
                        help="In pixels of a 280-pixel canvas (scaled up with the canvas on a projector).")
-    slot = st.container()
     pen_gallery()
     with slot:
         canvas = digit_canvas(state.DIGITS_CANVAS, stroke, ack_selector=DONE,
                               epoch=st.session_state.get(state.DIGITS_CANVAS_EPOCH, 0),
                               replay=st.session_state.get(state.DIGITS_REPLAY))
         note = st.session_state.get(state.DIGITS_REPLAY_NOTE)
-        if note and canvas.strokes:
-            st.caption(note)
+        if note and canvas.replayed:
+            st.caption(plain(note))
     injected = st.session_state.get(state.DIGITS_DRAWING)
     return Drawn(canvas.pixels if injected is None else injected, canvas.seq)

@@ -18,13 +18,13 @@ from components.network_diagram import network_diagram
 from components.prediction import prediction
 from components.theme import projector
 from models import digit_analysis as da
+from models.torch_threads import one_torch_thread
 
 SPECK = "Only a tiny speck so far: draw a whole digit."
 
 
-def _input(choice):
+def _input(choice, source: str):
     """(model input (1,1,28,28) or None, PreparedDigit or None, true label or None, version, message or None)."""
-    source = st.segmented_control("Input", ["Draw", "Test set"], key=state.DIGITS_SOURCE, on_change=forget_drawing)
     if source == "Test set":
         if choice.model is None:
             return None, None, None, 0, "The test set needs a model that loads."
@@ -42,12 +42,15 @@ def _input(choice):
 
 @st.fragment
 def live() -> None:
-    state.init_defaults()
     started = (time.perf_counter(), time.thread_time())
-    choice = choose_model()
+    one_torch_thread()  # each run may be a new script thread; three tiny forward passes follow
+    state.init_defaults()
     left, right = st.columns([1, 1] if projector() else [1, 2], gap="large")
+    with right:
+        choice = choose_model()
     with left:
-        x, prepared, truth, version, problem = _input(choice)
+        source = st.segmented_control("Input", ["Draw", "Test set"], key=state.DIGITS_SOURCE, on_change=forget_drawing)
+        x, prepared, truth, version, problem = _input(choice, source)
     result = None
     with right:
         if x is None or choice.model is None:

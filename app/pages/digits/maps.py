@@ -8,10 +8,11 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from app import cache as shared_cache
 from app.pages.digits import state
 from app.pages.digits.pictures import LAYER_INPUT, ZOOMABLE, feature_rows, fit_tile, kernel_tile
 from components import feature_maps as fm
+from components.kernel_pictures import kernel_picture
+from components.layout import explain
 from models import digit_analysis as da
 
 MAP_COUNT = {"conv1": 10, "pool1": 10, "conv2": 20, "pool2": 20}
@@ -27,6 +28,10 @@ class MapSettings:
 
 def settings() -> MapSettings:
     st.header("Feature maps, layer by layer")
+    explain("Your drawing is cropped, shrunk to 20 px and centred in a 28×28 frame, the way MNIST's digits were "
+            "made; then the CNN (two 3×3 convolution layers, two poolings, two fully connected layers) classifies "
+            "it. Every map below is recomputed while you draw: **click any map** to enlarge it beside the kernels "
+            "that made it and the input they looked at.", label="What happens here")
     ss = st.session_state
     pending = ss.pop(state.DIGITS_ZOOM_PENDING, None)
     if pending is not None:
@@ -46,7 +51,7 @@ def settings() -> MapSettings:
 def kernel_tiles(model) -> tuple[dict, dict]:
     """(kernels per conv layer (out, in, 3, 3), their board tiles), mosaics cached by the weights' bytes."""
     kernels = da.kernels(model)
-    return kernels, {layer: kernel_tile(k, *shared_cache.kernel_picture(k.tobytes(), k)) for layer, k in kernels.items()}
+    return kernels, {layer: kernel_tile(k, *kernel_picture(k.tobytes(), k)) for layer, k in kernels.items()}
 
 
 def feature_maps(model, result: da.Analysis, x, chosen: MapSettings, version: int) -> None:

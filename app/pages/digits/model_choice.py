@@ -60,8 +60,8 @@ def choose_model() -> Choice:
     _follow_new_training(trained)
     if st.session_state.get(state.DIGITS_MODEL) not in options:
         st.session_state[state.DIGITS_MODEL] = state.DEFAULT_MODEL
-    name = st.segmented_control("Model", list(options), format_func=options.get, key=state.DIGITS_MODEL,
-                                help="Two copies of the same small CNN, trained on different data.")
+    name = st.radio("Model", list(options), format_func=options.get, key=state.DIGITS_MODEL, horizontal=True,
+                    help="Two copies of the same small CNN, trained on different data.")
     name = name if name in options else state.DEFAULT_MODEL
     if name == state.TRAINED:
         info = st.session_state.get(session.TRAINED_MODEL_INFO) or {}

@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from app import state
 from app.classroom import join_info
 from app.registry import PAGES
 from components.cards import page_card
@@ -21,7 +20,6 @@ explain(
     "network throws away resolution on purpose. **Transforms** shows how training images are prepared "
     "and batched. **Draw a digit** runs a real trained network on your handwriting, layer by layer, and "
     "**Anatomy & training** lets you design and train one yourself.",
-    state.projector_on(),
     label="Where to start",
 )
 

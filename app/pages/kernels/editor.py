@@ -70,18 +70,18 @@ def _preset_controls(options: list[str], learned) -> str:
     preset = st.selectbox("Preset", options, key=state.KERN_PRESET, on_change=_reset_bias, args=(learned,),
                           help="Start from a textbook kernel, then edit any cell.")
     sized = is_sized(preset)
-    st.segmented_control("Kernel size", SIZES, key=state.KERN_SIZE, format_func=lambda s: f"{s}×{s}",
-                         required=True, wrap=True,
-                         disabled=not sized, on_change=_reset_bias, args=(learned,),
-                         help="Odd sizes only: an odd kernel has an exact centre pixel, so the output pixel "
-                              "sits right under it and the image does not shift.")
+    if sized:  # a fixed 3x3 preset gets no (disabled, low-contrast) size control; the size setting is kept
+        st.segmented_control("Kernel size", SIZES, key=state.KERN_SIZE, format_func=lambda s: f"{s}×{s}",
+                             required=True, wrap=True, on_change=_reset_bias, args=(learned,),
+                             help="Odd sizes only: an odd kernel has an exact centre pixel, so the output pixel "
+                                  "sits right under it and the image does not shift.")
     if preset.startswith(LEARNED):
         st.caption("One of the 10 conv1 kernels the digit CNN learned from MNIST (its bias comes with it). "
                    "Try it on the MNIST digit sample.")
     elif preset in DESCRIPTIONS:
-        st.caption(DESCRIPTIONS[preset])
-    if not sized and preset != CUSTOM and st.session_state.get(state.KERN_SIZE, 3) != 3:
-        st.caption("This preset is defined as 3×3, so the size control does not apply.")
+        st.markdown(DESCRIPTIONS[preset])
+    if not sized and preset != CUSTOM:
+        st.markdown("This preset is defined as 3×3 (no size to choose).")
     return preset
 
 

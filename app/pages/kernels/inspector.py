@@ -52,13 +52,13 @@ def inspector(image: np.ndarray, urls: tuple[str, str], out: np.ndarray, kernel:
         f"Input ({h}×{w}); orange box = the window under the kernel",
         f"Output ({ho}×{wo}); click any pixel to inspect it", DISPLAY_WIDTH, projector(), t))
     st.markdown(captions[0])
-    st.caption(captions[1])
+    st.markdown(captions[1])
     channel = 0
     if image.ndim == 3:
         channel = CHANNELS.index(st.session_state.get(state.KERN_CHANNEL) or "red")
     plane = image if image.ndim == 2 else image[..., channel]
     ins = inspect_pixel(plane, kernel, settings, row, col)
-    st.subheader(f"Pixel inspector: output row {row1}, column {col1}")
+    st.header(f"Pixel inspector: output row {row1}, column {col1}")
     c1, c2, c3 = st.columns(3)
     c1.number_input(f"Output row (1–{ho})", 1, ho, key=state.KERN_ROW)
     c2.number_input(f"Output column (1–{wo})", 1, wo, key=state.KERN_COL)

@@ -65,10 +65,9 @@ def spec_from_state() -> PoolSpec:
 def preset_buttons() -> None:
     """The classic pictures. A click reruns the results and the settings, never these unchanged buttons."""
     st.markdown("**Classic pictures** (one click sets kernel and stride):")
-    per_row = 2 if projector() else len(PRESETS)  # projector type is big: two buttons per row
-    cols = [c for _ in range(len(PRESETS) // per_row) for c in st.columns(per_row)]
+    row = st.container(horizontal=True, wrap=True)  # buttons as wide as their labels, wrapping when narrow
     for i, (label, k, s) in enumerate(PRESETS):
-        cols[i].button(label, key=f"{state.POOL_PRESET}_{i}", on_click=_apply_preset, args=(k, s), width="stretch")
+        row.button(label, key=f"{state.POOL_PRESET}_{i}", on_click=_apply_preset, args=(k, s), width="content")
 
 
 @st.fragment(key=SETTINGS)

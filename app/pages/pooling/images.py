@@ -8,6 +8,7 @@ from components.image_source import choose_image
 from components.layout import explain
 from components.pooling_images import levels_block
 from components.pooling_view import view
+from models.images import SAMPLE_LABELS
 from models.pool_images import MAX_LEVELS, VARIANT_LABELS, VARIANTS, PoolImageError
 
 RULE_OF_THUMB = (
@@ -21,7 +22,10 @@ def real_images() -> None:
     """Image picker and level settings first (they are drawn on every path), then the pooled levels."""
     pick, opts = st.columns([2, 3])
     with pick:
-        image = choose_image(state.POOL_IMG, camera=False, default_sample="astronaut")
+        # the picker's default is the sample already chosen: a picker drawn again after the other parts of the
+        # page starts from its default in the browser, which would otherwise put the astronaut back
+        sample = st.session_state.get(state.IMAGE_PICKER[1], "astronaut")
+        image = choose_image(state.POOL_IMG, camera=False, default_sample=sample if sample in SAMPLE_LABELS else "astronaut")
     with opts:
         a, b = st.columns(2)
         levels = a.slider("Pooling levels", 1, MAX_LEVELS, key=state.POOL_LEVELS)
@@ -31,7 +35,7 @@ def real_images() -> None:
         if variant in ("gaussian", "salt_pepper"):
             label = "Noise σ" if variant == "gaussian" else "Fraction of pixels hit"
             amount = st.slider(label, 0.0, 0.5, step=0.01, key=state.POOL_NOISE)
-        explain(RULE_OF_THUMB, label="Max or mean?")
+        explain(RULE_OF_THUMB, label="Max or mean")
     if image is None and variant != "sparse":
         return
     try:

@@ -51,7 +51,7 @@ def _stack_editor() -> list[dict]:
 
 
 def receptive_field() -> None:
-    left, right = st.columns([2, 3])
+    left, right = (st.container(), st.container()) if theme.projector() else st.columns([2, 3])  # stacked: big type
     with left:
         st.markdown(f"**Layer stack** (edit cells, add or delete rows; at most {MAX_LAYERS}). Default: the digit CNN.")
         n = int(st.number_input("Input size (pixels per side)", MIN_N, MAX_N, key=state.POOL_RF_N))

@@ -88,7 +88,7 @@ def render_dataset(steps: list[dict], on_fix) -> None:
     _batch_section(steps, settings, problem, on_fix)
     st.markdown("**The custom `Dataset` used here** (`models/digit_dataset.py`): `__len__` says how many samples "
                 "there are, `__getitem__(i)` loads sample i and runs the pipeline on it.")
-    st.code(inspect.getsource(PipelineDataset), language="python")
+    st.code(inspect.getsource(PipelineDataset), language="python", wrap_lines=True)
 
 
 @st.fragment(key=BATCH)

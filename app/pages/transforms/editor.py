@@ -12,8 +12,10 @@ from models.pipeline_io import MAX_STEPS
 def editor() -> None:
     """A card's widgets redraw the open tab (see actions.refresh); structural changes this fragment too."""
     state.snapshot()
-    st.subheader("Pipeline")
-    with st.container(height=560 if projector() else 720, key="tf_editor"):
+    st.header("Pipeline")
+    # A scroll box beside the result in normal mode; full height in projector mode, where the editor sits above
+    # the result and a scroll box would hide settings the class should see.
+    with st.container(height="content" if projector() else 720, key="tf_editor"):
         render_steps(st.session_state[state.STEPS], state.STEP_PREFIX, 4 if projector() else 2, actions.refresh)
     full = len(st.session_state[state.STEPS]) >= MAX_STEPS
     c = st.columns([3, 2], vertical_alignment="bottom")

@@ -16,10 +16,10 @@ from models.pipeline import to_pil
 from models.pipeline_io import image_source_line
 
 st.title("Transforms")
-explain("Build a `torchvision.transforms.v2` pipeline step by step. Every stage shows what the image *is* "
-        "(PIL image, plain tensor or `tv_tensors.Image`), its shape, dtype and value range. Random steps show "
+explain("Build a **torchvision.transforms.v2** pipeline step by step. Every stage shows what the image *is* "
+        "(PIL image, plain tensor or tv_tensors.Image), its shape, dtype and value range. Random steps show "
         "what they drew; a step that cannot run says why, at that step. Export the exact code, or feed the "
-        "pipeline to a `Dataset` and `DataLoader`.")
+        "pipeline to a Dataset and a DataLoader.")
 
 load_from_url()
 state.init_defaults()
