@@ -36,7 +36,7 @@ classroom: .stamp-run /usr/sbin/nginx
 	CONVLAB_CLASS_CODE='$(CODE)' $(BIN)/python -m deploy.classroom --replicas $(REPLICAS) --port $(CLASS_PORT)
 
 run: .stamp-run
-	$(BIN)/streamlit run app/main.py --server.address localhost --server.port 8501
+	$(BIN)/python -m app.serve app/main.py --server.address localhost --server.port 8501
 
 test: .stamp-dev /usr/bin/chromium /usr/sbin/nginx
 	$(BIN)/ruff check .

@@ -89,7 +89,7 @@ def _process(cmd: list[str], log: Path, env: dict | None = None):
 
 
 def replica_cmd(port: int, address: str = "127.0.0.1") -> list[str]:
-    return [sys.executable, "-m", "streamlit", "run", "app/main.py", "--server.headless", "true",
+    return [sys.executable, "-m", "app.serve", "app/main.py", "--server.headless", "true",
             "--server.address", address, "--server.port", str(port), "--browser.gatherUsageStats", "false"]
 
 

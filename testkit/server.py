@@ -49,7 +49,7 @@ def streamlit_server(port: int | None = None, wait: bool = True, extra_env: dict
     artifacts/streamlit-<port>.log when artifacts/ exists."""
     port = port or free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
-    cmd = [sys.executable, "-m", "streamlit", "run", script,
+    cmd = [sys.executable, "-m", "app.serve", script,
            "--server.headless", "true", "--server.address", "127.0.0.1",
            "--server.port", str(port), "--browser.gatherUsageStats", "false"]
     log = open(ROOT / "artifacts" / f"streamlit-{port}.log", "w") if (ROOT / "artifacts").is_dir() else subprocess.DEVNULL

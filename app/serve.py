@@ -1,0 +1,23 @@
+"""Start ConvLab's server: `python -m app.serve [SCRIPT] [streamlit run options]` (SCRIPT: app/main.py).
+
+Streamlit takes a `pages/` folder beside the entry script for an old-style page folder and runs the first
+session's first script run inside a generated navigation: a deep link such as /pooling then shows "Page not
+found", and that run's widgets get other ids. ConvLab's `app/pages/` holds page packages, so the launcher
+tells Streamlit so before any session starts. `app/main.py` keeps a fallback for a plain `streamlit run`.
+"""
+
+import sys
+
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.web import cli
+
+
+def main(argv: list[str]) -> None:
+    PagesManager.uses_pages_directory = False
+    script, options = (argv[0], argv[1:]) if argv and not argv[0].startswith("-") else ("app/main.py", argv)
+    sys.argv = ["streamlit", "run", script, *options]
+    cli.main()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
