@@ -88,7 +88,7 @@ print(json.dumps((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) *
 def _measured_peak(spec: list, shape: tuple, batch: int) -> int:
     """Peak extra resident memory (bytes) of torchinfo (batch 1) or a training step, in a fresh process."""
     out = subprocess.run([sys.executable, "-c", _MEASURE, str(ROOT), repr(spec).replace("Layer(", "arch.Layer("),
-                          json.dumps(shape), str(batch)], capture_output=True, text=True, timeout=300, check=True)
+                          json.dumps(shape), str(batch)], capture_output=True, text=True, timeout=900, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
