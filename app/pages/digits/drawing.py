@@ -26,10 +26,16 @@ class Drawn:
 def forget_drawing() -> None:
     """Switching input unmounts the canvas, but a fragment rerun keeps its last drawing: drop it."""
     ss = st.session_state
-    ss.pop(state.DIGITS_CANVAS, None)
+    ss.pop(canvas_key(), None)
     ss.pop(state.DIGITS_REPLAY, None)
     ss.pop(state.DIGITS_REPLAY_NOTE, None)
     ss[state.DIGITS_CANVAS_EPOCH] = ss.get(state.DIGITS_CANVAS_EPOCH, 0) + 1
+
+
+def canvas_key() -> str:
+    """The canvas's widget key, new with every epoch: the browser keeps a widget's last value under its key
+    and would send the old drawing again when Draw comes back."""
+    return f"{state.DIGITS_CANVAS}-{st.session_state.get(state.DIGITS_CANVAS_EPOCH, 0)}"
 
 
 def _replay(index: int) -> None:
@@ -68,7 +74,7 @@ def draw_input() -> Drawn:
                        help="In pixels of a 280-pixel canvas (scaled up with the canvas on a projector).")
     pen_gallery()
     with slot:
-        canvas = digit_canvas(state.DIGITS_CANVAS, stroke, ack_selector=DONE,
+        canvas = digit_canvas(canvas_key(), stroke, ack_selector=DONE,
                               epoch=st.session_state.get(state.DIGITS_CANVAS_EPOCH, 0),
                               replay=st.session_state.get(state.DIGITS_REPLAY))
         note = st.session_state.get(state.DIGITS_REPLAY_NOTE)
