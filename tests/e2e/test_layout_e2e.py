@@ -15,21 +15,22 @@ PAGES = {"home": "", "kernels": "kernels", "pooling": "pooling", "transforms": "
          "digits": "digits", "anatomy": "anatomy"}
 
 
-# Home is clean in all three layouts and must stay so. The other pages were fixed page by page, but the last
-# full run of this check on every page was not finished (see the open projector issue): until it is green on
-# a quiet machine they are reported, not enforced.
-NOT_YET_ENFORCED = {"kernels", "pooling", "transforms", "digits", "anatomy"}
+# Enforced everywhere except the cases still failing in the last full run (the projector issue stays open
+# for them): Kernels and Transforms at 1920 projector, and Anatomy in all three layouts (its own layout
+# tests pass; this stricter shared check does not yet). Non-strict: a fixed case starts passing; then drop it here.
+NOT_YET_CLEAN = {("kernels", "1920-projector"), ("transforms", "1920-projector"), ("anatomy", "1024-projector"),
+                 ("anatomy", "1366-normal"), ("anatomy", "1920-projector")}
 
 
-def _case(page_name: str):
-    if page_name in NOT_YET_ENFORCED:
-        return pytest.param(page_name, marks=pytest.mark.xfail(
-            strict=False, reason="layout check not yet confirmed clean on this page in all three layouts"))
-    return page_name
+def _cases():
+    for page_name in PAGES:
+        for layout_name in LAYOUTS:
+            marks = [pytest.mark.xfail(strict=False, reason="still failing in the last full run")] \
+                if (page_name, layout_name) in NOT_YET_CLEAN else []
+            yield pytest.param(page_name, layout_name, marks=marks, id=f"{page_name}-{layout_name}")
 
 
-@pytest.mark.parametrize("layout_name", list(LAYOUTS))
-@pytest.mark.parametrize("page_name", [_case(name) for name in PAGES])
+@pytest.mark.parametrize(("page_name", "layout_name"), list(_cases()))
 def test_page_layout(page, live_server, page_name, layout_name):
     layout = open_in_layout(page, live_server, PAGES[page_name], layout_name)
     layout_shot(page, page_name, layout_name)
