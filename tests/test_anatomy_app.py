@@ -173,6 +173,7 @@ def _train_quickly(at, epochs=1, batch=512):
     assert not at.exception
 
 
+@pytest.mark.slow
 def test_training_updates_curves_and_sends_the_model_to_this_session_only():
     at = app_at(PAGE)
     _train_quickly(at)
@@ -198,6 +199,7 @@ def test_training_updates_curves_and_sends_the_model_to_this_session_only():
     assert not any("the model you trained" in i.value for i in other.info)
 
 
+@pytest.mark.slow
 def test_stop_ends_training_and_one_training_per_session():
     at = app_at(PAGE)
     _train_quickly(at, epochs=20, batch=16)
@@ -222,6 +224,7 @@ def test_designed_stack_training_needs_ten_outputs():
     assert at.button(key="anatomy_start").disabled
 
 
+@pytest.mark.slow
 def test_lenet_stack_trains_but_is_not_sent_to_digits():
     at = app_at(PAGE)
     at.selectbox(key=state.ANATOMY_PRESET).set_value("LeNet-5 (LeCun 1998, ReLU version)").run()
@@ -276,6 +279,7 @@ def test_a_thousand_rows_are_flagged_not_run():
     assert len(_table(at)) == arch.MAX_LAYERS + 3  # input, 64 rows, the flagged one, total
 
 
+@pytest.mark.slow
 def test_a_reload_adopts_its_running_job_and_can_stop_it():
     at = app_at(PAGE)
     _train_quickly(at, epochs=20, batch=16)

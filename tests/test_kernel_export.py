@@ -34,6 +34,7 @@ def photo(tmp_path_factory):
 
 
 @pytest.mark.parametrize("preset,settings,rgb", CASES, ids=[c[0] for c in CASES])
+@pytest.mark.slow
 def test_exported_code_reproduces_the_output(preset, settings, rgb, photo, tmp_path):
     kernel = make_preset(preset, PresetParams(size=5, sigma=1.3, length=4, angle=30, seed=2))[0]
     loaded = load_image(photo.read_bytes())
@@ -98,6 +99,7 @@ def test_malformed_parameter_does_not_spoil_the_good_ones():
     assert (state.stride, state.padding, state.dilation) == (1, "reflect", 2) and len(notices) == 1
 
 
+@pytest.mark.slow
 def test_exported_code_reproduces_the_output_on_a_shipped_sample(tmp_path):
     from models.images import SAMPLES_DIR, load_sample
 

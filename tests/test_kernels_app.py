@@ -290,6 +290,7 @@ def test_url_custom_kernel_round_trip():
     assert (k[0] if isinstance(k, list) else k) == "0,1,0;1,-4,1;0,1,0"
 
 
+@pytest.mark.slow
 def test_explore_tabs_controls():
     at = _page()
     at.slider(key=state.KERN_ANIM_CROP).set_value(6)

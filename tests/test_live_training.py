@@ -66,6 +66,7 @@ def test_heldout_metrics_in_chunks_equal_one_pass(digits):
     assert acc == pytest.approx(float((logits.argmax(1) == y).float().mean()))
 
 
+@pytest.mark.slow
 def test_same_seed_same_result_and_epoch_counters(digits):
     a, _ = _loop(digits, epochs=2, batch_size=500, seed=3, optimizer="adam", lr=0.003)
     b, _ = _loop(digits, epochs=2, batch_size=500, seed=3, optimizer="adam", lr=0.003)
@@ -108,6 +109,7 @@ def test_weights_with_nan_are_refused(digits):
         job.trained_model()
 
 
+@pytest.mark.slow
 def test_a_job_trains_in_its_own_process_and_hands_over_a_copy(digits):
     job = J.TrainingJob(L.Recipe(), *digits, L.TrainSettings(epochs=1, batch_size=50, max_iterations=10),
                         grace=600).start()
@@ -120,6 +122,7 @@ def test_a_job_trains_in_its_own_process_and_hands_over_a_copy(digits):
     np.testing.assert_array_equal(model.conv1.weight.detach().numpy(), job.weights["conv1.weight"])
 
 
+@pytest.mark.slow
 def test_an_orphaned_job_is_ended_and_frees_its_slot(digits):
     """No poll for `grace` seconds (tab closed or reloaded): the process is terminated, the slot is free."""
     free = J.free_slots()

@@ -164,6 +164,7 @@ def test_silent_surprises_become_warnings(photo):
     assert "scale=True" in result.stages[5].warnings[0]
 
 
+@pytest.mark.slow
 def test_exported_code_reproduces_the_output_exactly(photo, tmp_path):
     steps = _steps(*MIXED, ("Lambda: gamma", {"g": 0.7}), ("Lambda: invert", {}), ("Lambda: threshold", {}))
     steps[3]["enabled"] = False

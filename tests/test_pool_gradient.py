@@ -29,6 +29,7 @@ SPECS += [PoolSpec("lp", k, s, ceil_mode=cm, p=pw) for k, s, cm, pw in
           itertools.product([2, 3], [1, 2], [False, True], [1.0, 2.0, 3.0])]
 
 
+@pytest.mark.slow
 def test_gradient_equals_autograd():
     """Every type and setting, for an all-ones upstream gradient and for the first and the last output cell."""
     checked = 0

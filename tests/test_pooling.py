@@ -80,6 +80,7 @@ def _name(spec: PoolSpec) -> str:
             f"count_pad={spec.count_include_pad} p={spec.p}")
 
 
+@pytest.mark.slow
 def test_pool_matches_torch_for_every_setting():
     """Every combination of type, kernel, stride, padding, dilation, ceil_mode and count_include_pad on a
     non-square integer grid with ties and on a float grid: equal to torch's own op, or refused exactly

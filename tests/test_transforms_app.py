@@ -155,6 +155,7 @@ def test_an_impossible_step_is_reported_with_earlier_stages_kept():
     assert _titles(at) == ["Input", "Resize"]
 
 
+@pytest.mark.slow
 def test_random_outcomes_export_and_dataset_tabs(at):
     at.session_state["tf_tab"] = "Random outcomes"
     at.run()

@@ -18,11 +18,13 @@ def pool():
     p.shutdown()
 
 
+@pytest.mark.slow
 def test_work_runs_in_another_process(pool):
     assert pool.submit(ready).result(timeout=120) is True
     assert pool.submit(os.getpid).result(timeout=60) != os.getpid()
 
 
+@pytest.mark.slow
 def test_the_random_grid_in_a_worker_equals_the_grid_here(pool):
     photo = to_pil(np.random.default_rng(0).random((48, 40, 3)))
     steps = [make_step("RandomRotation", {}, "s0"), make_step("ColorJitter", {}, "s1"), make_step("ToImage", {}, "s2")]
@@ -32,6 +34,7 @@ def test_the_random_grid_in_a_worker_equals_the_grid_here(pool):
     assert all(np.array_equal(a.view, b.view) for a, b in zip(there, here, strict=True))
 
 
+@pytest.mark.slow
 def test_a_killed_worker_is_replaced(pool):
     pid = pool.submit(os.getpid).result(timeout=60)
     os.kill(pid, signal.SIGKILL)
