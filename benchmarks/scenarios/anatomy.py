@@ -161,7 +161,7 @@ SCENARIOS = [
              notes="RATIO (not ms): Kernels preset pick latency / its idle median, while a second browser "
                    "context trains the digit CNN (20 epochs, batch 64) on the Anatomy page"),
     Scenario("anatomy: kernels latency while another runs torchinfo", "kernels", _kernels_while_torchinfo,
-             budget_ms=2.0, repeats=LOADED_REPEATS, setup=_start_torchinfo_session, modes=("normal",),
+             budget_ms=2.0, issue=13, repeats=LOADED_REPEATS, setup=_start_torchinfo_session, modes=("normal",),
              notes="RATIO (not ms): Kernels preset pick latency / its idle median, while a second browser "
                    "context runs the biggest torchinfo check the resource policy allows (re-triggered each time)"),
 ]
