@@ -1,41 +1,46 @@
-"""Classroom mode: the class-code gate, the join address students type or scan, and the replica's name.
+"""Classroom mode: the class-code gate and the replica's name.
 
 `deploy/classroom.py` (started by `make classroom`) sets the environment variables below for every
-Streamlit replica; without them (`make run`) the gate lets everyone in and `join_info()` is None.
+Streamlit replica; without them (`make run`) the gate lets everyone in. The code is asked once per
+browser session: a right code leaves a session cookie holding an HMAC of the code (never the code),
+so a reload or a new tab of the same browser goes straight in, on any replica.
 """
 
+import hashlib
 import hmac
 import os
-import re
-import socket
-import subprocess
 import time
-from dataclasses import dataclass
-from functools import lru_cache
 
 CODE_ENV = "CONVLAB_CLASS_CODE"  # the optional class code
-JOIN_URL_ENV = "CONVLAB_JOIN_URL"  # the address the launcher printed, e.g. http://192.168.1.20:8080
+SECRET_ENV = "CONVLAB_CLASS_SECRET"  # random per class start (deploy/classroom.py): old cookies stop working
+COOKIE = "convlab_class"
 REPLICA_ENV = "CONVLAB_REPLICA"  # this process's name behind the load balancer, e.g. "2"
 
 UNLOCKED = "classroom_unlocked"  # bool in st.session_state
 TYPED = "classroom_code"  # the text input's key
 CHECKED = "classroom_checked"  # the last typed code that was checked (each new one is one guess)
+REMEMBER = "classroom_remember"  # True on the run after unlocking: write the cookie once
 GUESSES = "classroom_guesses"  # list[float]: monotonic times of this session's wrong guesses
 MAX_GUESSES = 5  # wrong guesses allowed per window ...
 GUESS_WINDOW_S = 60.0  # ... of this many seconds
 MAX_CODE_CHARS = 64
 
 
-@dataclass(frozen=True)
-class JoinInfo:
-    url: str
-    qr_svg: str  # a standalone <svg> document, dark modules on white
-
-
 def code_matches(given: str, expected: str) -> bool:
     """Constant-time comparison of a typed code with the class code (surrounding spaces ignored)."""
     given_b = given.strip()[:MAX_CODE_CHARS].encode()
     return hmac.compare_digest(given_b, expected.strip().encode())
+
+
+def class_token(code: str, secret: str = "") -> str:
+    """The cookie value that proves this browser gave `code`: hex HMAC-SHA256 keyed by the class secret."""
+    return hmac.new(("convlab-class:" + secret).encode(), code.strip().encode(), hashlib.sha256).hexdigest()
+
+
+def token_matches(cookie: str | None, code: str, secret: str = "") -> bool:
+    """Constant-time check of a cookie value against the class token (any text, even non-ASCII, is safe)."""
+    given = cookie[:128] if isinstance(cookie, str) else ""
+    return hmac.compare_digest(given.encode(), class_token(code, secret).encode())
 
 
 def recent_guesses(guesses: list[float], now: float, window: float = GUESS_WINDOW_S) -> list[float]:
@@ -50,67 +55,6 @@ def wait_seconds(guesses: list[float], now: float, limit: int = MAX_GUESSES,
     if len(recent) < limit:
         return 0.0
     return max(0.0, recent[-limit] + window - now)
-
-
-_SRC_RE = re.compile(r"\bsrc\s+([0-9a-fA-F.:]+)")
-
-
-def _run(cmd: list[str]) -> str:
-    try:
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=2, check=False).stdout
-    except (OSError, subprocess.SubprocessError):
-        return ""
-
-
-def lan_address(run=_run) -> str:
-    """This machine's address on the local network, found without sending anything anywhere.
-
-    Tries the source address of the default route (`ip route get 1`), then `hostname -I`,
-    then falls back to the hostname. Loopback addresses are never returned unless nothing else exists.
-    """
-    match = _SRC_RE.search(run(["ip", "-4", "route", "get", "1"]))
-    if match and not match.group(1).startswith("127."):
-        return match.group(1)
-    for addr in run(["hostname", "-I"]).split():
-        if "." in addr and not addr.startswith("127."):
-            return addr
-    return socket.gethostname() or "localhost"
-
-
-def join_url(host: str, port: int) -> str:
-    """http://host:port/, with IPv6 literals bracketed and the default port left out."""
-    if ":" in host and not host.startswith("["):
-        host = f"[{host}]"
-    return f"http://{host}/" if port == 80 else f"http://{host}:{port}/"
-
-
-@lru_cache(maxsize=4)
-def qr_svg(url: str) -> str:
-    """The URL as a QR code (error correction M), an SVG string drawn locally by segno."""
-    import segno
-
-    return segno.make(url, error="m", micro=False).svg_inline(scale=10, border=2, dark="#000000", light="#ffffff")
-
-
-def qr_text(url: str) -> str:
-    """The URL as a QR code drawn with Unicode half blocks, for a terminal (dark modules on light)."""
-    import segno
-
-    qr = segno.make(url, error="m", micro=False)
-    rows = [[bool(v) for v in row] for row in qr.matrix_iter(scale=1, border=2)]
-    if len(rows) % 2:
-        rows.append([False] * len(rows[0]))
-    glyph = {(False, False): "\u2588", (True, False): "\u2584", (False, True): "\u2580", (True, True): " "}
-    return "\n".join("".join(glyph[(top, bottom)] for top, bottom in zip(rows[i], rows[i + 1], strict=True))
-                     for i in range(0, len(rows), 2))
-
-
-def join_info() -> JoinInfo | None:
-    """Where students join this class, or None when the app is not served to a class."""
-    url = os.environ.get(JOIN_URL_ENV, "").strip()
-    if not url:
-        return None
-    return JoinInfo(url=url, qr_svg=qr_svg(url))
 
 
 def class_code() -> str:
@@ -129,7 +73,16 @@ def gate() -> None:
     if name:
         st.sidebar.caption(f"Served by replica {name}")
     expected = class_code()
-    if not expected or st.session_state.get(UNLOCKED):
+    if not expected:
+        return
+    secret = os.environ.get(SECRET_ENV, "")
+    if not st.session_state.get(UNLOCKED) and token_matches(st.context.cookies.get(COOKIE), expected, secret):
+        st.session_state[UNLOCKED] = True
+    if st.session_state.get(UNLOCKED):
+        if st.session_state.pop(REMEMBER, False):
+            from components.browser_cookie import set_session_cookie
+
+            set_session_cookie(COOKIE, class_token(expected, secret))
         return
     st.title("Join the class")
     now = time.monotonic()
@@ -144,6 +97,7 @@ def gate() -> None:
             st.error(f"Too many wrong codes. Try again in {wait:.0f} seconds.")
         elif code_matches(given, expected):
             st.session_state[UNLOCKED] = True
+            st.session_state[REMEMBER] = True
             st.session_state.pop(GUESSES, None)
             st.rerun()
         else:

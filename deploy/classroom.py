@@ -7,6 +7,7 @@ everything on Ctrl+C. With `--upstreams` it runs only nginx in front of replicas
 
 import argparse
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -17,7 +18,8 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.classroom import CODE_ENV, JOIN_URL_ENV, REPLICA_ENV, join_url, lan_address, qr_text
+from app.classroom import CODE_ENV, REPLICA_ENV, SECRET_ENV
+from app.join_address import JOIN_URL_ENV, join_url, lan_address, qr_text
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
@@ -113,13 +115,14 @@ def cluster(replicas: int = 2, port: int | None = None, bind: str = "127.0.0.1",
     local = f"http://127.0.0.1:{port}" if bind in ("0.0.0.0", "::", "127.0.0.1") else f"http://{bind}:{port}"
     with ExitStack() as stack:
         procs, replica_urls = [], []
+        secret = os.environ.get(SECRET_ENV) or secrets.token_hex(16)  # shared by the replicas, new per start
         if upstreams is None:
             upstreams = []
             for i in range(1, replicas + 1):
                 rport = free_port()
                 # One pool worker per replica: N replicas already fill the N cores.
                 env = {"CONVLAB_WORKERS": "1", **os.environ, "PYTHONUNBUFFERED": "1", REPLICA_ENV: str(i), JOIN_URL_ENV: join,
-                       CODE_ENV: code, **(extra_env or {})}
+                       CODE_ENV: code, SECRET_ENV: secret, **(extra_env or {})}
                 procs.append(stack.enter_context(_process(replica_cmd(rport), run_dir / f"replica-{i}.log", env)))
                 upstreams.append(f"127.0.0.1:{rport}")
                 replica_urls.append(f"http://127.0.0.1:{rport}")

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from app import classroom
-from app.classroom import code_matches, join_url, lan_address, qr_text, wait_seconds
+from app import classroom, join_address
+from app.classroom import code_matches, wait_seconds
+from app.join_address import join_url, lan_address, qr_text
 from deploy.classroom import NGINX, TEMPLATE, render_nginx_conf
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,7 +45,7 @@ def test_lan_address_uses_the_default_route_source():
 
 def test_lan_address_falls_back_to_hostname_i_then_the_hostname(monkeypatch):
     assert lan_address(_fake({"ip": "", "hostname": "127.0.1.1 fd00::1 10.0.0.5\n"})) == "10.0.0.5"
-    monkeypatch.setattr(classroom.socket, "gethostname", lambda: "teacher-laptop")
+    monkeypatch.setattr(join_address.socket, "gethostname", lambda: "teacher-laptop")
     assert lan_address(_fake({})) == "teacher-laptop"
     assert lan_address(_fake({"ip": "local 127.0.0.1 dev lo src 127.0.0.1"})) == "teacher-laptop"
 
@@ -72,15 +73,15 @@ def test_qr_code_decodes_back_to_the_url():
         bottom = matrix[2 * i + 1] if 2 * i + 1 < len(matrix) else [0] * len(top)
         for ch, t, b in zip(line, top, bottom, strict=True):
             assert ch == {(0, 0): "\u2588", (1, 0): "\u2584", (0, 1): "\u2580", (1, 1): " "}[(bool(t), bool(b))]
-    svg = classroom.qr_svg(url)
+    svg = join_address.qr_svg(url)
     assert svg.startswith("<svg") and "http" not in svg  # drawn locally, nothing to fetch
 
 
 def test_join_info_only_in_classroom_mode(monkeypatch):
-    monkeypatch.delenv(classroom.JOIN_URL_ENV, raising=False)
-    assert classroom.join_info() is None
-    monkeypatch.setenv(classroom.JOIN_URL_ENV, "http://10.0.0.5:8080/")
-    info = classroom.join_info()
+    monkeypatch.delenv(join_address.JOIN_URL_ENV, raising=False)
+    assert join_address.join_info() is None
+    monkeypatch.setenv(join_address.JOIN_URL_ENV, "http://10.0.0.5:8080/")
+    info = join_address.join_info()
     assert info.url == "http://10.0.0.5:8080/" and info.qr_svg.startswith("<svg")
 
 
@@ -164,3 +165,25 @@ def test_no_code_means_no_gate(monkeypatch):
     monkeypatch.delenv(classroom.REPLICA_ENV, raising=False)
     at = app_at()
     assert at.title[0].value.startswith("ConvLab") and not at.sidebar.caption
+
+
+def test_class_token_is_an_hmac_of_the_code_keyed_by_the_class_secret():
+    import hashlib
+    import hmac
+
+    expected = hmac.new(b"convlab-class:s3", b"xyz", hashlib.sha256).hexdigest()
+    assert classroom.class_token(" xyz ", "s3") == expected
+    assert "xyz" not in expected
+    assert classroom.token_matches(expected, "xyz", "s3")
+    assert not classroom.token_matches(expected, "xyz", "new-class-start")  # a restarted class forgets old cookies
+    assert not classroom.token_matches(classroom.class_token("xyz", "s3"), "abc", "s3")
+    for forged in (None, "", "xyz", "é" * 64, expected[:-1], expected + "0"):
+        assert not classroom.token_matches(forged, "xyz", "s3")
+
+
+def test_cookie_writer_refuses_anything_but_a_plain_token():
+    from components.browser_cookie import set_session_cookie
+
+    for name, value in (("a;b", "x"), ("a", "x; path=/evil"), ("a", ""), ("a", "<script>")):
+        with pytest.raises(ValueError):
+            set_session_cookie(name, value)

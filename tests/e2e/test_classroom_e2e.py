@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app.classroom import join_url
+from app.join_address import join_url
 from deploy.classroom import NGINX, cluster
 from testkit.browser import ARTIFACTS, no_exceptions, shot, wait_idle
 from testkit.server import is_local
@@ -125,7 +125,7 @@ def test_two_sessions_on_different_replicas_both_work(browser, classroom):
 def test_projector_home_shows_the_join_address_and_qr_code(browser, classroom):
     context, page = _student(browser)
     try:
-        _join(page, classroom.url)  # a reload would be a new session, asked for the code again
+        _join(page, classroom.url)
         page.locator('[data-testid="stSidebar"]').get_by_text("Projector mode").click()
         wait_idle(page)
         panel = page.locator('[data-testid="classroom-join"]')
@@ -136,3 +136,26 @@ def test_projector_home_shows_the_join_address_and_qr_code(browser, classroom):
         shot(page, "classroom_home_projector")
     finally:
         context.close()
+
+
+def test_the_code_is_asked_once_per_browser_session(browser, classroom):
+    context, page = _student(browser)
+    try:
+        _join(page, classroom.url)
+        cookie = next(c for c in context.cookies() if c["name"] == "convlab_class")
+        assert CODE not in cookie["value"] and cookie["expires"] == -1  # a session cookie holding no code
+        for url in (classroom.url, classroom.url.rstrip("/") + "/pooling"):  # a reload and a deep link
+            page.goto(url)
+            page.locator('[data-testid="stSidebar"]').get_by_text(REPLICA_RE).wait_for(timeout=60_000)
+            wait_idle(page)
+            assert page.get_by_label("Class code", exact=True).count() == 0
+            no_exceptions(page)
+        shot(page, "classroom_reload_without_code")
+    finally:
+        context.close()
+    fresh, page = _student(browser)  # another browser must still give the code
+    try:
+        page.goto(classroom.url)
+        page.get_by_label("Class code", exact=True).wait_for(timeout=60_000)
+    finally:
+        fresh.close()

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app.classroom import join_info
+from app.join_address import join_info
 from app.registry import PAGES
 from components.cards import page_card
 from components.layout import explain
