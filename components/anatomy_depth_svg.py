@@ -18,12 +18,23 @@ import streamlit as st
 
 from components.theme import CATEGORICAL, font_size, line_width
 
-BAR_TEXT = "#8a5a00"  # dark orange: readable on white, matches the bars' axis
+BAR_TEXT = "#704800"  # dark orange, 8:1 on white: the bars' axis (the bars' own orange is 2.2:1)
+RES_TEXT = "#00527f"  # dark blue, 8.4:1 on white: the resolution axis (the line's own blue is 5.2:1)
 
 
 def _ticks(top: float, n: int = 4) -> list[int]:
     step = max(1, round(top / n))
     return list(range(0, int(top) + 1, step))
+
+
+def _value_y(bar_top: float, point_y: float, fs: float, lw: float) -> float:
+    """Baseline of a bar's value: just above the bar, or above the line's point when that point would
+    sit on the text."""
+    y = bar_top - 4
+    dot = lw * 1.6
+    if point_y - dot < y + 2 and point_y + dot > y - fs * 0.8 - 2:
+        y = point_y - dot - 4
+    return y
 
 
 DEFAULT_WIDTH = 900  # CSS px, until the element has reported the width it is shown at
@@ -56,7 +67,7 @@ def depth_svg(labels: list[str], resolution: list[int], maps: list[int], project
     for t in _ticks(res_top / 1.15):
         y = y_res(t)
         out.append(f'<line x1="{left}" x2="{left + pw}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e3e3"/>'
-                   f'<text x="{left - 6}" y="{y + fs * 0.35:.1f}" text-anchor="end" fill="{CATEGORICAL[0]}">{t}</text>')
+                   f'<text x="{left - 6}" y="{y + fs * 0.35:.1f}" text-anchor="end" fill="{RES_TEXT}">{t}</text>')
     for t in _ticks(map_top / 1.25):
         out.append(f'<text x="{left + pw + 6}" y="{y_map(t) + fs * 0.35:.1f}" fill="{BAR_TEXT}">{t}</text>')
     bar_w = min(slot * 0.6, 70)
@@ -66,19 +77,22 @@ def depth_svg(labels: list[str], resolution: list[int], maps: list[int], project
         short = label if slot > fs * 0.62 * len(label) else label.split("·")[0]  # narrow slots: the row number
         out.append(f'<rect x="{x - bar_w / 2:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{top + ph - y:.1f}" '
                    f'fill="{CATEGORICAL[1]}" fill-opacity="0.75"><title>{tip}</title></rect>'
-                   + (f'<text x="{x:.1f}" y="{y - 4:.1f}" text-anchor="middle" fill="{BAR_TEXT}">{m}</text>'
-                      if slot > fs * 0.62 * len(str(m)) else "")
-                   + f'<text x="{x:.1f}" y="{top + ph + fs * 1.3:.1f}" text-anchor="middle" fill="#111">'
+                   f'<text x="{x:.1f}" y="{top + ph + fs * 1.3:.1f}" text-anchor="middle" fill="#111">'
                    f'{escape(short)}</text>')
     points = " ".join(f"{x:.1f},{y_res(r):.1f}" for x, r in zip(xs, resolution, strict=True))
     out.append(f'<polyline points="{points}" fill="none" stroke="{CATEGORICAL[0]}" stroke-width="{lw}"/>')
     for x, label, r in zip(xs, labels, resolution, strict=True):
         out.append(f'<circle cx="{x:.1f}" cy="{y_res(r):.1f}" r="{lw * 1.6}" fill="{CATEGORICAL[0]}">'
                    f'<title>{escape(label)}: {r}x{r}</title></circle>')
+    for x, m, r in zip(xs, maps, resolution, strict=True):  # after the line, on a white halo: never crossed
+        if slot > fs * 0.62 * len(str(m)):
+            out.append(f'<text x="{x:.1f}" y="{_value_y(y_map(m), y_res(r), fs, lw):.1f}" text-anchor="middle" '
+                       f'fill="{BAR_TEXT}" stroke="#fff" stroke-width="{fs * 0.3:.1f}" paint-order="stroke" '
+                       f'stroke-linejoin="round">{m}</text>')
     out.append(f'<line x1="{left}" x2="{left + pw}" y1="{top + ph}" y2="{top + ph}" stroke="#111"/>'
                f'<text x="{left + pw / 2}" y="{h - fs * 0.4:.1f}" text-anchor="middle" fill="#111">depth (layer)</text>'
                f'<text transform="translate({fs * 1.0:.1f} {top + ph / 2:.1f}) rotate(-90)" text-anchor="middle" '
-               f'fill="{CATEGORICAL[0]}">pixels per side</text>'
+               f'fill="{RES_TEXT}">pixels per side</text>'
                f'<text transform="translate({w - fs * 0.3:.1f} {top + ph / 2:.1f}) rotate(-90)" text-anchor="middle" '
                f'fill="{BAR_TEXT}">feature maps</text>')
     legend_y = fs * 1.2

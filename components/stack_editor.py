@@ -27,7 +27,7 @@ _editor = st.components.v2.component(
     "convlab_anatomy_editor",
     html=('<div class="ae-root"><table class="ae-table"><thead><tr><th>#</th>'
           + "".join(f'<th data-col="{c}"></th>' for c in COLUMNS)
-          + '<th></th></tr></thead><tbody></tbody></table>'
+          + '<td></td></tr></thead><tbody></tbody></table>'  # the bins' column: no header text, so no <th>
           '<button type="button" class="ae-add">+ Add layer</button></div>'),
     css=(_HERE / "anatomy_editor.css").read_text(),
     js=(_HERE / "anatomy_editor.js").read_text(),

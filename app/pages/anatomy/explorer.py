@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 @st.fragment
 def explorer() -> None:
-    st.subheader("Architecture explorer")
+    st.header("Architecture explorer")
     for key in (state.ANATOMY_PRESET, state.ANATOMY_INPUT, state.ANATOMY_TORCHINFO):
         st.session_state[key] = st.session_state.get(key, state.DEFAULTS[key])  # kept through every run
     c1, c2 = st.columns(2)

@@ -78,7 +78,7 @@ def _send_to_digits(job: tj.TrainingJob) -> None:
 
 
 def training(polling: bool) -> None:
-    st.subheader("Live training")
+    st.header("Live training")
     job = st.session_state.get(state.ANATOMY_TRAINER)
     running = job is not None and job.running
     if running:
