@@ -40,12 +40,11 @@ def _value_y(bar_top: float, point_y: float, fs: float, lw: float) -> float:
 DEFAULT_WIDTH = 900  # CSS px, until the element has reported the width it is shown at
 
 
-def depth_svg(labels: list[str], resolution: list[int], maps: list[int], projector: bool | None = None,
-              width: int = DEFAULT_WIDTH) -> str:
+def depth_svg(labels: list[str], resolution: list[int], maps: list[int], width: int = DEFAULT_WIDTH) -> str:
     """Bars: feature maps per layer (right axis); line: spatial resolution in pixels per side (left axis).
 
     Drawn for `width` CSS px (one SVG unit per pixel), text at the theme's figure size."""
-    fs, lw = font_size(projector), line_width(projector)
+    fs, lw = font_size(), line_width()
     w = max(320, min(4000, int(width)))
     h = round(fs * 17)
     left, right, top, bottom = 8 + 3.2 * fs, 8 + 3.2 * fs, (2.6 if w - 3.2 * fs > fs * 33 else 3.9) * fs, 3.2 * fs

@@ -21,14 +21,14 @@ def png_data_uri(rgb: np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def styled_figure(traces: list[dict], layout: dict, projector: bool | None = None) -> go.Figure:
+def styled_figure(traces: list[dict], layout: dict) -> go.Figure:
     """go.Figure built once from plain dicts with components.theme.style_figure's look already applied.
 
     Same result as style_figure(go.Figure(traces, layout)), without its update_* calls (about 10 ms a
     figure): these figures are rebuilt every poll while a model trains, beside other sessions' work.
     """
-    projector = projector_mode() if projector is None else projector
-    size, width = font_size(projector), line_width(projector)
+    projector = projector_mode()
+    size, width = font_size(), line_width()
     layout = {**layout, "font": dict(size=size, color="#000000" if projector else "#111111"),
               "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff",
               "margin": layout.get("margin", dict(l=10, r=10, t=10, b=10)),
@@ -44,14 +44,13 @@ def styled_figure(traces: list[dict], layout: dict, projector: bool | None = Non
     return go.Figure(styled, layout=layout)
 
 
-def curves_figure(train: list[tuple], heldout: list[tuple], epoch_marks: list[int],
-                  projector: bool | None = None) -> go.Figure:
+def curves_figure(train: list[tuple], heldout: list[tuple], epoch_marks: list[int]) -> go.Figure:
     """Loss (left) and accuracy (right) against iteration; train and held-out lines; dotted epoch ends.
 
     train/heldout: [(iteration, loss, accuracy)]. Built from plain dicts (no make_subplots/add_vline):
     it is redrawn every poll while training, so it must stay cheap.
     """
-    projector = projector_mode() if projector is None else projector
+    projector = projector_mode()
     traces = []
     for points, name, color, dash in ((train, "train (recent batches)", CATEGORICAL[0], "solid"),
                                       (heldout, "held-out test digits", CATEGORICAL[3], "dash")):
@@ -72,17 +71,16 @@ def curves_figure(train: list[tuple], heldout: list[tuple], epoch_marks: list[in
         xaxis=dict(domain=[0, 0.45], **axis), xaxis2=dict(domain=[0.55, 1], anchor="y2", **axis),
         yaxis=dict(rangemode="tozero"), yaxis2=dict(anchor="x2", range=[0, 1.02], tickformat=".0%"),
         shapes=marks, annotations=titles, height=380 if projector else 320,
-        margin=dict(l=10, r=10, t=round(font_size(projector) * 2), b=10),  # room for the two titles
-        legend=dict(orientation="h", y=-0.25, x=0)), projector)
+        margin=dict(l=10, r=10, t=round(font_size() * 2), b=10),  # room for the two titles
+        legend=dict(orientation="h", y=-0.25, x=0)))
 
 
-def kernel_grid_figure(snapshots: list[tuple[int, np.ndarray]], projector: bool | None = None, cell: int = 12,
-                       gap: int = 6) -> go.Figure:
+def kernel_grid_figure(snapshots: list[tuple[int, np.ndarray]], cell: int = 12, gap: int = 6) -> go.Figure:
     """One row per snapshot (iteration), one column per conv1 kernel (first input channel), zero-centred.
 
     snapshots: [(iteration, weights (maps, k, k))]; blue = negative, white = 0, red = positive.
     """
-    projector = projector_mode() if projector is None else projector
+    projector = projector_mode()
     maps, k = snapshots[0][1].shape[0], snapshots[0][1].shape[-1]
     size = cell * k
     scale = max(float(np.abs(w).max()) for _, w in snapshots) or 1.0
@@ -101,4 +99,4 @@ def kernel_grid_figure(snapshots: list[tuple[int, np.ndarray]], projector: bool 
                    ticktext=[f"iteration {it}" for it, _ in snapshots], showgrid=False),
         xaxis=dict(tickvals=[c * (size + gap) + size / 2 for c in range(maps)],
                    ticktext=[f"k{c + 1}" for c in range(maps)], showgrid=False, side="top"),
-        height=int(80 + len(snapshots) * px_per_row), dragmode=False), projector)
+        height=int(80 + len(snapshots) * px_per_row), dragmode=False))

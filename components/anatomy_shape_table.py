@@ -69,11 +69,11 @@ def _row_class(line: dict) -> str:
     return {"✖": "bad", "…": "waiting"}.get(line["Check"][:1], "")
 
 
-def table_html(lines: list[dict], projector: bool | None = None) -> str:
+def table_html(lines: list[dict]) -> str:
     def cell(col: str, value: str) -> str:
         return f'<td class="{CLASSES.get(col, "num")}">{escape(value)}</td>'
 
-    projector = projector_mode() if projector is None else projector
+    projector = projector_mode()
     head = "".join(f'<th class="num">{c}</th>' if c in NUMERIC else f"<th>{c}</th>" for c in COLUMNS)
     body = "".join(f'<tr class="{_row_class(line)}">' + "".join(cell(c, line[c]) for c in COLUMNS) + "</tr>"
                    for line in lines)

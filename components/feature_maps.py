@@ -164,7 +164,7 @@ def board(key: str, rows: list[list[Tile]], version: int = 0) -> tuple[str, int]
     Pictures are 1.5x larger in projector mode; titles and captions use the theme's figure text size."""
     on = projector()
     data = {"rows": [[asdict(t) for t in row] for row in rows], "zoom": 1.5 if on else 1.0,
-            "version": version, "font": font_size(on)}
+            "version": version, "font": font_size()}
     result = _board(key=key, data=data, on_picked_change=lambda: None, width="stretch")
     picked = getattr(result, "picked", None)
     if isinstance(picked, dict) and isinstance(picked.get("index"), int | float):

@@ -33,28 +33,28 @@ def _heat(values: np.ndarray, signed: bool, showscale: bool = True, text: bool =
         hovertemplate="row %{y}, col %{x}: %{z:.4g}<extra></extra>", xgap=1, ygap=1)
 
 
-def kernel_heatmap(kernel: np.ndarray, projector: bool | None = None, title: str = "Kernel weights") -> go.Figure:
+def kernel_heatmap(kernel: np.ndarray, title: str = "Kernel weights") -> go.Figure:
     """Annotated (k,k) heatmap on the zero-centred diverging scale: blue < 0 < red, white = 0."""
-    projector = projector_on() if projector is None else projector
+    projector = projector_on()
     labels = np.arange(1, kernel.shape[0] + 1)
     fig = go.Figure(_heat(kernel, signed=True, x=labels, y=labels))
     fig.update_layout(title=title, height=(520 if kernel.shape[0] >= 7 else 420) if projector else 340)
     _grid_axes(fig, *kernel.shape)
-    return style_figure(fig, projector)
+    return style_figure(fig)
 
 
-def gaussian_surface(g: np.ndarray, projector: bool | None = None) -> go.Figure:
-    projector = projector_on() if projector is None else projector
+def gaussian_surface(g: np.ndarray) -> go.Figure:
+    projector = projector_on()
     k = g.shape[0]
     x = np.arange(k) - k // 2
     fig = go.Figure(go.Surface(z=g, x=x, y=x, colorscale=SEQUENTIAL_SCALE, showscale=False))
     fig.update_layout(title="The bell in 3D (drag to rotate)", height=460 if projector else 380,
                       scene=dict(xaxis_title="x", yaxis_title="y", zaxis_title="weight"))
-    return style_figure(fig, projector)
+    return style_figure(fig)
 
 
-def gaussian_profile(g1: np.ndarray, sigma: float, projector: bool | None = None) -> go.Figure:
-    projector = projector_on() if projector is None else projector
+def gaussian_profile(g1: np.ndarray, sigma: float) -> go.Figure:
+    projector = projector_on()
     k = g1.shape[0]
     x = np.arange(k) - k // 2
     fig = go.Figure(go.Scatter(x=x, y=g1, mode="lines+markers", line_color=CATEGORICAL[0], name="weight"))
@@ -62,4 +62,4 @@ def gaussian_profile(g1: np.ndarray, sigma: float, projector: bool | None = None
         fig.add_vline(x=s, line_dash="dot", line_color=CATEGORICAL[3])
     fig.update_layout(title=f"1D profile (dotted: ±σ = ±{sigma:g})", height=380 if projector else 300,
                       xaxis_title="offset from centre (pixels)", yaxis_title="weight", showlegend=False)
-    return style_figure(fig, projector)
+    return style_figure(fig)

@@ -15,13 +15,13 @@ def _cells(values: np.ndarray, signed: bool) -> np.ndarray:
     return colorize(values, SEQUENTIAL_LUT, lo, hi if hi > lo else lo + 1)
 
 
-def grid_html(values: np.ndarray, title: str, signed: bool, projector: bool | None = None) -> str:
+def grid_html(values: np.ndarray, title: str, signed: bool) -> str:
     """A (k,k) table with each cell coloured like the heatmaps (diverging if signed) and its number printed.
 
-    Numbers are sized from the theme's figure text size (projector mode of this session unless given)."""
+    Numbers are sized from the theme's figure text size."""
     k = values.shape[0]
     colours = _cells(values, signed)
-    fs = font_size(projector)
+    fs = font_size()
     size = round(fs * 1.4) if k <= 3 else round(fs * 1.1) if k <= 5 else fs
     pad = "0.45em 0.5em" if k <= 5 else "0.2em 0.25em"
     digits = ".3g" if k <= 5 else ".2g"

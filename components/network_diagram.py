@@ -72,7 +72,7 @@ def network_diagram(stages, answer: int | None = None) -> None:
     caption = (f"Squares shrink (28 → 26 → 13 → 11 → 5 pixels) while the stacks grow (1 → 10 → 20 maps). "
                f"{total:,} learned parameters in all; fc1 alone holds {fc1:,} of them.")
     label = "the network, layer by layer" + (f"; it answers {answer}" if answer is not None else "")
-    st.html(_CSS % {"font": font_size(on)}
+    st.html(_CSS % {"font": font_size()}
             + f'<div data-testid="network-diagram" data-answer="{"" if answer is None else int(answer)}" '
             f'role="img" aria-label="{label}"><div class="nd-root">{"".join(pieces)}</div>'
             f'<div class="nd-caption">{caption}</div></div>')

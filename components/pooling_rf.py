@@ -47,7 +47,7 @@ def _nice_step(top: float) -> int:
 def rf_depth_figure(names: list[str], rf: list[int], jump: list[int]) -> str:
     """Receptive-field size (solid, values printed) and jump (dashed) against depth, as inline SVG."""
     projector = theme.projector()
-    font, lw = font_size(projector), line_width(projector)
+    font, lw = font_size(), line_width()
     left, right, top, bottom = 3.6 * font + 10, 20, 3.8 * font + 10, 2.6 * font + 14
     # drawn at no less than its own width, so the text is never smaller than the theme's font size
     w, h = max(480, int(left + right + 3.6 * font * len(names))), 380 if projector else 320

@@ -1,21 +1,37 @@
 """Look and feel shared by every page: colour-blind-safe colormaps, figure text size, figure styling.
 
 Projector mode is the one cross-page setting. `app/main.py` owns its toggle (key `PROJECTOR_KEY`);
-everything else reads it through `projector()` instead of passing a flag down.
+everything else reads it through `projector()` instead of passing a flag down. A cached figure builder
+runs inside `with using(mode):` (the mode being part of its cache key), which `projector()` reads first.
 
 Importing this module costs no numpy or plotly (Home imports it): the lookup tables are built on first use.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 
 import streamlit as st
 
 PROJECTOR_KEY = "projector"  # bool in st.session_state, mirrored in the URL as ?projector=1
+_MODE: ContextVar[bool | None] = ContextVar("projector_mode", default=None)  # set only inside using()
 
 
 def projector() -> bool:
-    """True while this session is in projector mode."""
-    return bool(st.session_state.get(PROJECTOR_KEY, False))
+    """True in projector mode: the mode of the enclosing `using()` block, else this session's."""
+    mode = _MODE.get()
+    return bool(st.session_state.get(PROJECTOR_KEY, False)) if mode is None else mode
+
+
+@contextmanager
+def using(mode: bool) -> Iterator[None]:
+    """Within the block, `projector()` and the figure helpers read `mode`, whatever the session holds."""
+    token = _MODE.set(bool(mode))
+    try:
+        yield
+    finally:
+        _MODE.reset(token)
 
 
 # Colour-blind-safe colormaps (ColorBrewer RdBu and viridis), low value first.
@@ -83,27 +99,23 @@ FIGURE_TEXT_PX_PROJECTOR = 22  # about 1.4x, like the page text (html font-size 
 FONT_NORMAL, FONT_PROJECTOR = FIGURE_TEXT_PX, FIGURE_TEXT_PX_PROJECTOR
 
 
-def _on(flag: bool | None) -> bool:
-    return projector() if flag is None else flag
+def font_size() -> int:
+    """Figure text size in CSS px."""
+    return FIGURE_TEXT_PX_PROJECTOR if projector() else FIGURE_TEXT_PX
 
 
-def font_size(projector: bool | None = None) -> int:
-    """Figure text size in CSS px (default: this session's projector mode)."""
-    return FIGURE_TEXT_PX_PROJECTOR if _on(projector) else FIGURE_TEXT_PX
+def line_width() -> float:
+    return 4.0 if projector() else 2.0
 
 
-def line_width(projector: bool | None = None) -> float:
-    return 4.0 if _on(projector) else 2.0
+def marker_size() -> int:
+    return 12 if projector() else 7
 
 
-def marker_size(projector: bool | None = None) -> int:
-    return 12 if _on(projector) else 7
-
-
-def style_figure(fig, projector: bool | None = None):
+def style_figure(fig):
     """Apply ConvLab's chart style to a plotly Figure: legible fonts, thick lines in projector mode."""
-    on = _on(projector)
-    size = font_size(on)
+    on = projector()
+    size = font_size()
     fig.update_layout(
         font=dict(size=size, color="#000000" if on else "#111111"),
         paper_bgcolor="#ffffff",
@@ -111,8 +123,8 @@ def style_figure(fig, projector: bool | None = None):
         margin=dict(l=10, r=10, t=40 if fig.layout.title.text else 10, b=10),
         hoverlabel=dict(font_size=size),
     )
-    fig.update_traces(line_width=line_width(on), selector=dict(type="scatter"))
-    fig.update_traces(marker_size=marker_size(on), selector=dict(mode="markers"))
-    fig.update_traces(marker_size=marker_size(on), selector=dict(mode="lines+markers"))
+    fig.update_traces(line_width=line_width(), selector=dict(type="scatter"))
+    fig.update_traces(marker_size=marker_size(), selector=dict(mode="markers"))
+    fig.update_traces(marker_size=marker_size(), selector=dict(mode="lines+markers"))
     fig.update_annotations(font_size=size)
     return fig

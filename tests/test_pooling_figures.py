@@ -26,10 +26,10 @@ def test_chosen_ink_reads_on_every_colour_of_both_maps():
 
 
 @pytest.mark.parametrize("projector,target", [(False, 4.5), (True, 7.0)])
-def test_every_number_has_its_contrast_on_its_cell_or_a_plate(monkeypatch, projector, target):
-    monkeypatch.setattr(theme, "projector", lambda: projector)
+def test_every_number_has_its_contrast_on_its_cell_or_a_plate(projector, target):
     x = np.arange(64.0).reshape(8, 8)
-    svg = output_figure(x, x, None)
+    with theme.using(projector):
+        svg = output_figure(x, x, None)
     cells = re.findall(r'<rect x="([\d.]+)" y="([\d.]+)" width="48" height="48" fill="(#[0-9a-f]{6})"', svg)
     plates = {(float(a), float(b)) for a, b in re.findall(r'<rect x="([\d.]+)" y="([\d.]+)"[^>]*data-kind="plate"', svg)}
     inks = re.findall(r'<text [^>]*fill="(#[0-9a-f]{6})"', svg)
@@ -51,12 +51,13 @@ def test_figures_have_accessible_names():
 
 
 @pytest.mark.parametrize("projector", [False, True])
-def test_numbers_are_never_smaller_than_the_theme_font(monkeypatch, projector):
+def test_numbers_are_never_smaller_than_the_theme_font(projector):
     """The SVG may not shrink below the width at which its smallest number is theme.font_size() CSS px."""
-    monkeypatch.setattr(theme, "projector", lambda: projector)
     texts = np.array([["1", "−2.25", "123456"], ["0", "1", "2"]], dtype=object)
-    svg = render(Grid(texts, np.full((2, 3), "#ffffff", dtype=object)), "t", "a grid")
+    with theme.using(projector):
+        svg = render(Grid(texts, np.full((2, 3), "#ffffff", dtype=object)), "t", "a grid")
+        font = theme.font_size()
     min_px = int(re.search(r'min-width:(\d+)px', svg)[1])
     view_w = float(re.search(r'viewBox="-4 -4 ([\d.]+)', svg)[1])
     smallest = min(float(f) for f in re.findall(r'<text [^>]*font-size="([\d.]+)"', svg))
-    assert smallest * min_px / view_w >= theme.font_size(projector) - 0.5
+    assert smallest * min_px / view_w >= font - 0.5

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from components.theme import projector
+
 _HERE = Path(__file__).parent
 
 _component = st.components.v2.component(
@@ -37,15 +39,14 @@ class PickerView:
     in_label: str
     out_label: str
     width: int  # display width of each image (px)
-    projector: bool
     t: int = 0  # time stamp of the click `row`, `col` came from (0: not from a click)
     clip: bool = False  # cut the window outline at the input's border (a receptive field clipped by the image)
 
 
 def pixel_picker(key: str, view: PickerView) -> dict | None:
     """Mount the pair; return the latest click as {"row", "col", "t"} (output pixel, ms time stamp) or None."""
-    result = _component(key=key, data=asdict(view), default={"pick": None}, on_pick_change=lambda: None,
-                        width="stretch")
+    data = {**asdict(view), "projector": projector()}  # the browser sizes its labels by mode
+    result = _component(key=key, data=data, default={"pick": None}, on_pick_change=lambda: None, width="stretch")
     pick = getattr(result, "pick", None)
     if not isinstance(pick, dict):
         return None

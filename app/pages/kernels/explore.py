@@ -29,9 +29,9 @@ def gaussian_explorer() -> None:
     sigma = c2.slider("Gaussian sigma σ", 0.3, 5.0, step=0.1, key=state.KERN_GAUSS_SIGMA)
     g, g1 = gaussian(size, sigma), gaussian_1d(size, sigma)
     a, b, c = st.columns(3)
-    a.plotly_chart(gaussian_surface(g, None), key="kern_gauss_surface")
-    b.plotly_chart(kernel_heatmap(g, None, f"{size}×{size} weights (sum 1)"), key="kern_gauss_heat")
-    c.plotly_chart(gaussian_profile(g1, sigma, None), key="kern_gauss_profile")
+    a.plotly_chart(gaussian_surface(g), key="kern_gauss_surface")
+    b.plotly_chart(kernel_heatmap(g, f"{size}×{size} weights (sum 1)"), key="kern_gauss_heat")
+    c.plotly_chart(gaussian_profile(g1, sigma), key="kern_gauss_profile")
     err = float(np.abs(np.outer(g1, g1) - g).max())
     explain(f"""
 Each weight is proportional to exp(−(x² + y²) / 2σ²): near pixels count most, far ones hardly at all, and the

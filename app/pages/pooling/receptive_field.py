@@ -83,7 +83,7 @@ def receptive_field() -> None:
             in_h=n, in_w=n, out_h=info.size, out_w=info.size, row=row - 1, col=col - 1, k=info.rf, stride=info.jump,
             pad=-field_origin(info), dil=1, in_label=f"Input {n}x{n}: what the unit sees",
             out_label=f"{name}: {info.size}x{info.size} units (click one)", width=PICTURE_PX,
-            projector=theme.projector(), t=t, clip=True))
+            t=t, clip=True))
         field = unit_field(table, layer, row - 1, col - 1, n)
         (r0, r1), (c0, c1) = field.rows, field.cols
         clip = " (clipped by the image border; the rest falls on padding)" if field.clipped else ""
