@@ -60,6 +60,8 @@ const visible = (e) => {
   const cs = getComputedStyle(e);
   if (cs.visibility !== 'visible' || cs.display === 'none' || parseFloat(cs.opacity) === 0) return false;
   if ([e, ...ancestors(e)].some((a) => a.getAttribute && a.getAttribute('aria-hidden') === 'true')) return false;
+  // Content of a closed <details> (a folded expander) keeps a layout box but is not painted.
+  if (e.checkVisibility && !e.checkVisibility()) return false;
   return !inClosedSidebar(e);
 };
 const ownText = (e) => [...e.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join('').trim();
@@ -207,13 +209,27 @@ _CONTRAST_JS = _JS_LIB + r"""
 # Rendered text size in CSS px: the computed font size times the element's on-screen scale (SVG viewBox
 # scaling, CSS transforms), for every visible text element in the main area and the sidebar.
 _TEXT_SIZE_JS = _JS_LIB + r"""
+const cssScale = (e) => {
+  let s = 1;
+  for (let a = e; a && a.nodeType === 1; a = parentOf(a)) {
+    const cs = getComputedStyle(a);
+    if (cs.transform && cs.transform !== 'none') { const m = new DOMMatrix(cs.transform); s *= Math.sqrt(Math.abs(m.a * m.d - m.b * m.c)); }
+    if (cs.scale && cs.scale !== 'none') { const v = cs.scale.split(' ').map(parseFloat); s *= Math.sqrt(Math.abs(v[0] * (v.length > 1 ? v[1] : v[0]))); }
+  }
+  return s;
+};
 (minimum) => {
   const out = [];
   for (const e of deepAll()) {
     if (!ownText(e) || ['SCRIPT', 'STYLE', 'NOSCRIPT', 'TITLE'].includes(e.tagName) || !visible(e)) continue;
     let scale = 1;
     if (e.getScreenCTM && e.ownerSVGElement) { const m = e.getScreenCTM(); if (m) scale = Math.sqrt(Math.abs(m.a * m.d - m.b * m.c)); }
-    else { const r = e.getBoundingClientRect(); if (e.offsetWidth) scale = r.width / e.offsetWidth; }
+    else {
+      // CSS transforms and `scale` on the way up; and the drawn width against the layout width, which
+      // offsetWidth rounds to a whole pixel (so up to 0.5 px of the difference is rounding, not scaling).
+      scale = cssScale(e);
+      const r = e.getBoundingClientRect(); if (e.offsetWidth) scale = Math.min(scale, (r.width + 0.5) / e.offsetWidth);
+    }
     const px = parseFloat(getComputedStyle(e).fontSize) * scale;
     if (px < minimum - 0.05) out.push({element: describe(e), px: Math.round(px * 10) / 10, box: box(e)});
   }
