@@ -19,4 +19,5 @@ def plain(text: object) -> str:
 def explain(markdown: str, label: str = "Explanation") -> None:
     """A longer explanation (app-written Markdown), always shown inline: a class must read it from the
     projector. A `label` other than the default becomes a bold lead-in."""
-    st.markdown(f"**{label}.** {markdown}" if label != "Explanation" else markdown)
+    lead = label if label.endswith((".", "?", "!", ":")) else f"{label}."
+    st.markdown(f"**{lead}** {markdown}" if label != "Explanation" else markdown)
