@@ -12,9 +12,9 @@ from components import theme
 from components.pooling_figures import coverage_figure, coverage_legend
 from models.pooling import PoolSummary
 
-_METRIC = ('<div style="min-width:0"><div style="font-size:{lsize}rem;line-height:1.4;{label_weight}">{label}{help}</div>'
+_METRIC = ('<div style="min-width:0"><div style="font-size:{lsize}rem;line-height:1.4;{label_weight}">{label}</div>'
            '<div data-metric="{label}" style="font-size:2.25rem;line-height:1.25;padding-bottom:.25rem;'
-           'white-space:nowrap;overflow:hidden;text-overflow:ellipsis">{value}</div></div>')
+           'white-space:nowrap;overflow:hidden;text-overflow:ellipsis">{value}</div>{note}</div>')
 _CODE = ('<pre data-testid="pool-formula" style="margin:.2rem 0 1rem 0;padding:1rem;border-radius:.5rem;'
          'background:#f8f9fb;font-family:\'Source Code Pro\',monospace;font-size:.875rem;line-height:1.6;white-space:pre-wrap">{text}</pre>')
 
@@ -40,7 +40,7 @@ def summary_block(summary: PoolSummary, cov: np.ndarray) -> str:
         metrics.append(("Input cells that never win", pct(summary.never_win), ""))
     lsize = 0.95 if projector else 0.875
     cells = "".join(_METRIC.format(lsize=lsize, label=label, value=value, label_weight="font-weight:600;" * projector,
-                                   help=f' <span title="{escape(tip)}" style="cursor:help;opacity:.7">ⓘ</span>' if tip else "")
+                                   note=f'<div style="font-size:{lsize}rem;line-height:1.35">{escape(tip)}</div>' if tip else "")
                     for label, value, tip in metrics)
     formulas = escape(f"H: {summary.formulas[0]}\nW: {summary.formulas[1]}")
     return (f'<div data-testid="pool-missed" style="font-size:{1.3 if projector else 1.15}rem;font-weight:700;'
