@@ -307,9 +307,27 @@ def check_layout(page, layout: Layout, overlap_selector: str = OVERLAP_SELECTORS
                         small=small_text(page, layout.min_text_px), contrast_measured=contrast["measured"])
 
 
-def settle(page, timeout: float = 30_000) -> None:
-    """Wait for the script run, images and web fonts, then two animation frames."""
+# Resolves once the page has not changed for `quiet` ms while no script run is going: a page whose first run
+# asks for a fragment rerun (Transforms draws its stages that way) is idle for a moment in between.
+_QUIET_JS = """(quiet) => new Promise((resolve) => {
+  let last = performance.now();
+  const observer = new MutationObserver(() => { last = performance.now(); });
+  observer.observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+  const idle = () => document.querySelector('[data-testid=stApp][data-test-script-state=notRunning]');
+  const tick = () => {
+    if (!idle()) last = performance.now();
+    if (performance.now() - last >= quiet) { observer.disconnect(); resolve(true); } else setTimeout(tick, 50);
+  };
+  tick();
+})"""
+
+
+def settle(page, timeout: float = 30_000, quiet_ms: int = 800) -> None:
+    """Wait for the script run, until the page has stopped changing (`quiet_ms`), for images and web fonts,
+    then two animation frames."""
     wait_idle(page, timeout=timeout)
+    page.evaluate(f"(q) => Promise.race([({_QUIET_JS})(q), new Promise((_, no) => setTimeout("
+                  f"() => no(new Error('the page kept changing for {timeout / 1000:.0f} s')), {timeout}))])", quiet_ms)
     page.wait_for_function("() => [...document.images].every((i) => i.complete)", timeout=timeout)
     page.evaluate("() => document.fonts.ready.then(() => new Promise((r) => requestAnimationFrame(() => "
                   "requestAnimationFrame(r))))")
