@@ -40,10 +40,8 @@ def inspector(image: np.ndarray, urls: tuple[str, str], out: np.ndarray, kernel:
     display size; captions: (why this view, value range). url_args: (base kernel, sample_in_url) for
     url_state.sync after a click.
     """
-    __import__('builtins').__dict__.get('__latlog', lambda *a: None)('IN0')
     ho, wo = out.shape[:2]
     t = _apply_click(ho, wo)
-    __import__('builtins').__dict__.get('__latlog', lambda *a: None)('IN1')
     row1, col1 = st.session_state[state.KERN_ROW], st.session_state[state.KERN_COL]
     row, col = row1 - 1, col1 - 1
     h, w = image.shape[:2]
@@ -52,7 +50,6 @@ def inspector(image: np.ndarray, urls: tuple[str, str], out: np.ndarray, kernel:
         urls[0], urls[1], h, w, ho, wo, row, col, k, settings.stride, settings.pad(k), settings.dilation,
         f"Input ({h}×{w}); orange box = the window under the kernel",
         f"Output ({ho}×{wo}); click any pixel to inspect it", DISPLAY_WIDTH, t))
-    __import__('builtins').__dict__.get('__latlog', lambda *a: None)('IN2')
     st.markdown(captions[0])
     st.markdown(captions[1])
     channel = 0
@@ -89,6 +86,5 @@ def inspector(image: np.ndarray, urls: tuple[str, str], out: np.ndarray, kernel:
     st.markdown("  \n".join(lines) + f'<span data-testid="kern-inspector-sum" data-sum="{ins.total:.6f}" '
                 f'data-value="{ins.value:.6f}"></span>', unsafe_allow_html=True,
                 help="Computed in float64; the image is computed in float32 by conv2d, so the last digit may differ.")
-    __import__('builtins').__dict__.get('__latlog', lambda *a: None)('IN3')
     if url_args is not None:
         url_state.sync(*url_args)
