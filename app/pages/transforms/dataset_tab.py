@@ -9,24 +9,18 @@ import inspect
 import streamlit as st
 from PIL import Image
 
-from app.pages.transforms import cache, state
+from app.pages.transforms import cache, minibatch, state
 from app.pages.transforms.actions import done_marker, start_clock
 from components.layout import plain
-from components.transform_batch import batch_grid, diagram, render_definitions
-from components.transform_cards import encode_png, png_tag
+from components.transform_batch import diagram, render_definitions
 from models.digit_dataset import (
     SOURCES,
-    EpochWalker,
     PipelineDataset,
     iterations_per_epoch,
     loader_problem,
-    make_loader,
-    subset,
 )
-from models.pipeline import compose, input_shape, run_stages, viewing_norm
+from models.pipeline import input_shape, run_stages
 from models.pipeline_cost import judge
-from models.pipeline_io import encode_url
-from models.stage_view import display_array
 
 
 def fitting_source(steps: list[dict]) -> str:
@@ -47,21 +41,6 @@ def _controls(steps: list[dict]) -> tuple:
     batch = c[1].number_input("batch_size", 1, 256, key=state.DS_BATCH)
     seed = c[2].number_input("seed (shuffle order and augmentation)", 0, 10**6, key=state.DS_SEED)
     return source, int(n), int(batch), int(seed), bool(shuffle), bool(drop)
-
-
-def _walker(steps, source, n, batch, seed, shuffle, drop, restart: bool):
-    """The session's EpochWalker for these settings (a new one, already on batch 1, when anything changed)."""
-    signature = (source, n, batch, seed, shuffle, drop, encode_url(steps, 0))
-    held = st.session_state.get(state.DS_WALKER)
-    if held and held[0] == signature and not restart:
-        return held[1], held[2]
-    images, labels, names = cache.dataset_arrays(source)
-    images, labels = subset(images, labels, n)
-    dataset = PipelineDataset(images, labels, compose(steps), seed)
-    walker = EpochWalker(make_loader(dataset, batch, shuffle, drop, seed))
-    first = walker.next_batch()
-    st.session_state[state.DS_WALKER] = (signature, walker, first)
-    return walker, first
 
 
 def _check_first_sample(steps, source, batch: int) -> str:
@@ -104,7 +83,7 @@ def _batch_section(steps: list[dict], settings: tuple, problem: str, on_fix) -> 
         restart = st.button("Restart from epoch 1", icon=":material/restart_alt:", key="tf_ds_restart",
                         disabled=bool(problem))
     left, right = st.columns([3, 2])
-    batch_shape, item_shape = "(B, C, H, W)", "(C, H, W)"
+    batch_shape, item_shape, walk = "(B, C, H, W)", "(C, H, W)", None
     with left:
         if problem:
             st.error(plain(problem + " The DataLoader needs every sample to come out as a tensor of one size."))
@@ -112,37 +91,19 @@ def _batch_section(steps: list[dict], settings: tuple, problem: str, on_fix) -> 
                       icon=":material/build:")
         else:
             try:
-                walker, current = _walker(steps, source, n, batch, seed, shuffle, drop, restart)
+                walk = minibatch.walk(steps, settings, restart)
                 if step:
-                    current = walker.next_batch()
-                    st.session_state[state.DS_WALKER] = (*st.session_state[state.DS_WALKER][:2], current)
+                    minibatch.advance(walk, steps)
             except (RuntimeError, TypeError, ValueError) as exc:
                 st.error(plain(loader_problem(exc)))
-                current = None
-            if current is not None:
-                _show_batch(current, steps, source, iters)
-                batch_shape = str(tuple(current.images.shape))
-                item_shape = str(tuple(current.images.shape[1:]))
+                walk = None
+            if walk is not None:
+                minibatch.show(walk, steps, iters)
+                batch_shape = str(tuple(walk.current.batch.images.shape))
+                item_shape = str(tuple(walk.current.batch.images.shape[1:]))
     with right:
         render_definitions(n, batch, drop, iters)
     st.html(diagram(source, item_shape, n, batch, iters, batch_shape))
+    if walk is not None:
+        minibatch.make_ahead(walk, steps)  # while the student looks at this one
     done_marker()
-
-
-def _show_batch(current, steps, source, iters: int) -> None:
-    _, _, names = cache.dataset_arrays(source)
-    st.markdown(f"**Epoch {current.epoch}, iteration {current.iteration} of {iters}**  \n"
-                f"batch tensor `images.shape = {tuple(current.images.shape)}` (B, C, H, W), "
-                f"`{str(current.images.dtype).replace('torch.', '')}`")
-    norm = viewing_norm(steps)
-    views = [display_array(x, norm)[0] for x in current.images[:64]]
-    labels = [names[int(y)] for y in current.labels[:64]]
-    tiles = batch_grid(views, labels)
-    picture = png_tag(encode_png(tiles), tiles.shape[:2], f"minibatch {current.iteration}",
-                      "display:block;max-width:100%;height:auto")
-    caption = '<div style="font-size:.875rem;opacity:.7">first 64 of the batch</div>' if len(views) < len(
-        current.images) else ""
-    st.html(f'<div data-testid="tf-batch">{picture}{caption}</div>')  # inline: no second request
-    if norm:
-        st.caption("Images de-normalised for viewing.")
-    st.markdown(f"label tensor `{current.labels.tolist()}`")
