@@ -4,6 +4,7 @@ Everything under tests/e2e/ and tests/fuzz/ is marked `slow` (and `e2e` for the 
 collection, so `make test-fast` (`pytest -m "not slow"`) skips them; slow unit tests carry the mark themselves.
 """
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,21 @@ def pytest_collection_modifyitems(config, items):
             continue
         for name in SLOW_FOLDERS.get(folder, ()):
             item.add_marker(getattr(pytest.mark, name))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_torch_thread():
+    """Torch single-threaded in the test process, as in the app's script threads (models.torch_threads):
+    on the shared 2-core machine two torch threads made the small tensors of the unit tests ~30x costlier
+    in CPU time. Only when a collected test module has imported torch already."""
+    torch = sys.modules.get("torch")
+    if torch is None:
+        yield
+        return
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 def app_at(page_script: str | None = None, query: dict | None = None, timeout: float = 120):
