@@ -53,7 +53,7 @@ const deepAll = () => { const out = []; const walk = (root) => {
 const parentOf = (e) => e.parentElement || (e.getRootNode() && e.getRootNode().host) || null;
 const ancestors = (e) => { const out = []; for (let p = parentOf(e); p; p = parentOf(p)) out.push(p); return out; };
 const inClosedSidebar = (e) => ancestors(e).some((a) => a.dataset && a.dataset.testid === 'stSidebar'
-  && a.getAttribute('aria-expanded') === 'false');
+  && (a.getAttribute('aria-expanded') === 'false' || a.getAttribute('data-collapsed') === 'true'));
 const visible = (e) => {
   const r = e.getBoundingClientRect();
   if (r.width < 2 || r.height < 2 || r.right <= 0 || r.left >= document.documentElement.scrollWidth) return false;
