@@ -2,9 +2,14 @@
 
 from pathlib import Path
 
-from testkit.server import ROOT
+from testkit.server import CHROMIUM, CHROMIUM_ARGS, ROOT
 
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def chromium_launch_args() -> dict:
+    """Keyword arguments of BrowserType.launch for Debian's headless chromium (tests and benchmarks)."""
+    return dict(executable_path=CHROMIUM, headless=True, args=list(CHROMIUM_ARGS))
 
 
 def wait_idle(page, timeout: float = 30_000) -> None:

@@ -1,18 +1,32 @@
 """Shared fixtures: AppTest runner, a live streamlit server, and headless chromium pages.
 
+The browser fixtures are pytest-playwright's (`browser`, `context`, `page`, and `expect` from
+playwright.sync_api), launched with Debian's chromium through `browser_type_launch_args`; `page` is
+extended here to record requests and console errors and to save a screenshot.
+
 Everything under tests/e2e/ and tests/fuzz/ is marked `slow` (and `e2e` for the browser tests) at
 collection, so `make test-fast` (`pytest -m "not slow"`) skips them; slow unit tests carry the mark themselves.
 """
 
+import re
 import sys
 from pathlib import Path
 
 import pytest
 
-from testkit.browser import ARTIFACTS, SCREENSHOTS
-from testkit.server import ROOT, is_local, launch_chromium, streamlit_server
+from testkit.browser import ARTIFACTS, SCREENSHOTS, chromium_launch_args
+from testkit.server import ROOT, is_local, streamlit_server
+
+VIEWPORT = {"width": 1440, "height": 1000}
+EXPECT_TIMEOUT_MS = 30_000  # like wait_for_selector's default: the machine is shared, 5 s is too short
 
 SLOW_FOLDERS = {"e2e": ("slow", "e2e"), "fuzz": ("slow",)}
+
+
+def pytest_configure(config):
+    from playwright.sync_api import expect  # loaded already by the pytest-playwright plugin
+
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -64,41 +78,35 @@ def live_server():
 
 
 @pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, **chromium_launch_args()}
 
-    with sync_playwright() as pw:
-        b = launch_chromium(pw)
-        try:
-            yield b
-        finally:
-            b.close()
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": VIEWPORT}
 
 
 @pytest.fixture
-def page(browser, request):
-    """A fresh browser page that records every request URL and every console error.
+def page(context, request):
+    """pytest-playwright's page, recording every request URL and every console error.
 
     After the test, a screenshot goes to artifacts/screenshots/<test name>.png and the test
     fails if any request left localhost.
     """
-    context = browser.new_context(viewport={"width": 1440, "height": 1000})
     pg = context.new_page()
     pg.requests = []
     pg.console_errors = []
     pg.on("request", lambda r: pg.requests.append(r.url))
     pg.on("console", lambda m: pg.console_errors.append(m.text) if m.type == "error" else None)
     pg.on("pageerror", lambda e: pg.console_errors.append(str(e)))
+    yield pg
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"\[chromium\]|(?<=\[)chromium-|-chromium(?=\])", "", request.node.name).replace("/", "_")
     try:
-        yield pg
-    finally:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        name = request.node.name.replace("/", "_")
-        try:
-            pg.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-        except Exception:  # noqa: BLE001 - a failed screenshot must not hide the test's own result
-            pass
-        context.close()
+        pg.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    except Exception:  # noqa: BLE001 - a failed screenshot must not hide the test's own result
+        pass
     outside = [u for u in pg.requests if not is_local(u)]
     assert not outside, f"requests left localhost: {outside[:5]}"
 

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from app.join_address import join_url
 from deploy.classroom import NGINX, cluster
@@ -48,7 +49,7 @@ def _join(page, url: str) -> int:
     page.goto(url)
     page.get_by_label("Class code", exact=True).fill(CODE)
     page.get_by_role("button", name="Join").click()
-    page.wait_for_selector('[data-testid="stMain"] h1:has-text("ConvLab")', timeout=60_000)
+    expect(page.locator('[data-testid="stMain"] h1', has_text="ConvLab").first).to_be_visible(timeout=60_000)
     wait_idle(page)
     return _replica(page)
 
@@ -62,8 +63,7 @@ def _gaps_preset(page) -> None:
     """Open Pooling through the sidebar and press a preset; its result must appear."""
     page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Pooling").click()
     page.get_by_role("button", name=GAPS).click()
-    page.wait_for_function("() => document.querySelector('[data-testid=\"pool-missed\"]')"
-                           "?.textContent.includes('Missed pixels: 28 of 64')", timeout=60_000)
+    expect(page.locator('[data-testid="pool-missed"]').first).to_contain_text("Missed pixels: 28 of 64", timeout=60_000)
     wait_idle(page)
     no_exceptions(page)
 

@@ -4,6 +4,7 @@ digits drawn and replayed, settings kept, projector layout, isolation."""
 import numpy as np
 import pytest
 import torch
+from playwright.sync_api import expect
 
 from models.digit_gallery import load_test_sample, misclassified, predict_all
 from models.mnist_cnn import MODEL_CHOICES, load_named
@@ -29,7 +30,7 @@ pytestmark = pytest.mark.e2e
 ONE = [[(0.5, 0.15), (0.5, 0.85)]]
 SEVEN = [[(0.25, 0.2), (0.75, 0.2), (0.45, 0.85)]]
 OUTSIDE = [[(0.6, 0.3), (1.6, 0.5), (1.9, 1.8)]]  # leaves the canvas mid-stroke
-PROMPT_JS = "() => document.querySelector('[data-testid=digit-prediction]').dataset.label === ''"
+PREDICTION = "[data-testid=digit-prediction]"  # data-label: the answer shown, "" while it asks for a drawing
 
 
 def offline(name: str, image: np.ndarray) -> int:
@@ -66,7 +67,7 @@ def test_draw_synthetic_digit_then_clear(page, live_server, name, strokes, label
     assert page.locator('[data-testid="network-diagram"]').get_attribute("data-answer") == label
     no_exceptions(page)
     click_tool(page, "clear")
-    page.wait_for_function(PROMPT_JS)
+    expect(page.locator(PREDICTION).first).to_have_attribute("data-label", "")
     assert page.get_by_text("Draw a digit", exact=False).first.is_visible()
     no_exceptions(page)
     assert app_errors(page) == []
@@ -88,7 +89,7 @@ def test_unipen_strokes_drawn_with_the_mouse_get_the_offline_answer(page, live_s
     for item in _validation_digits(15):
         expected = offline("pen", render_strokes(item["strokes"], 20))
         click_tool(page, "clear")
-        page.wait_for_function(PROMPT_JS)
+        expect(page.locator(PREDICTION).first).to_have_attribute("data-label", "")
         draw_canvas_pixels(page, item["strokes"])
         results.append((item["label"], expected, wait_settled(page)["label"]))
     mismatches = [r for r in results if str(r[1]) != r[2]]
@@ -102,8 +103,7 @@ def test_replay_a_gallery_digit_with_one_click(page, live_server):
     thumbs = page.locator('.bd-fig[data-layer="pen-gallery"] img')
     box = thumbs.bounding_box()
     thumbs.click(position={"x": box["width"] * 9.5 / 10, "y": 10})  # first row: one digit of each class, 0..9
-    page.wait_for_function("() => document.querySelector('[data-testid=digit-prediction]').dataset.label !== ''",
-                           timeout=15_000)
+    expect(page.locator(PREDICTION).first).not_to_have_attribute("data-label", "", timeout=15_000)
     settled = wait_settled(page)
     assert settled["label"] == str(offline("pen", render_strokes(nines[0]["strokes"], nines[0]["width"])))
     assert page.get_by_text("Replayed: a 9 written by UNIPEN writer").is_visible()
@@ -165,7 +165,7 @@ def test_undo_and_odd_strokes_never_crash(page, live_server):
         page.wait_for_timeout(30)
     page.locator('[data-testid="digit-canvas"] button[data-act="clear"]').dispatch_event("click")
     page.mouse.up()
-    page.wait_for_function(PROMPT_JS)
+    expect(page.locator(PREDICTION).first).to_have_attribute("data-label", "")
     draw(page, ONE)
     draw(page, SEVEN)
     click_tool(page, "undo")
@@ -208,7 +208,7 @@ def test_two_sessions_never_see_each_others_digits(browser, live_server):
         a.wait_for_timeout(500)
         assert state(b) == before  # b's page never reran or changed
         click_tool(b, "clear")
-        b.wait_for_function(PROMPT_JS)
+        expect(b.locator(PREDICTION).first).to_have_attribute("data-label", "")
         assert state(a)["label"] == "7"
     finally:
         for c in contexts:
@@ -267,7 +267,7 @@ def test_test_set_then_back_to_a_blank_canvas(page, live_server):
     assert wait_settled(page)["label"] == "7"
     page.locator("button", has_text="Test set").click()
     wait_idle(page)
-    page.wait_for_function("() => document.querySelector('[data-testid=digit-prediction]').dataset.label !== ''")
+    expect(page.locator(PREDICTION).first).not_to_have_attribute("data-label", "")
     assert page.get_by_text("True label:").is_visible()
     page.locator("button", has_text="Misclassified").click()
     wait_idle(page)
@@ -283,7 +283,7 @@ def test_test_set_then_back_to_a_blank_canvas(page, live_server):
     page.locator("button", has_text="Draw").first.click()
     wait_idle(page)
     canvas_box(page)
-    page.wait_for_function(PROMPT_JS, timeout=15_000)  # the new canvas is blank, so is the prediction
+    expect(page.locator(PREDICTION).first).to_have_attribute("data-label", "", timeout=15_000)  # the new canvas is blank, so is the prediction
     draw(page, ONE)
     assert wait_settled(page)["label"] == "1"
     no_exceptions(page)

@@ -1,6 +1,9 @@
 """Home in headless chromium: links navigate, projector mode enlarges the type, nothing leaves localhost."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from app.registry import PAGES
 from testkit.browser import goto, no_exceptions, shot, wait_idle
@@ -14,14 +17,14 @@ FONT_JS = "() => parseFloat(getComputedStyle(document.querySelector('[data-testi
 def test_home_links_navigate_to_every_page(page, live_server):
     goto(page, live_server)
     links = page.locator('[data-testid="stMain"] [data-testid="stPageLink"]')
-    links.first.wait_for(timeout=60_000)
+    expect(links.first).to_be_visible(timeout=60_000)
     assert links.count() == len(PAGES)
     for info in PAGES:
         goto(page, live_server)
         page.locator('[data-testid="stMain"] [data-testid="stPageLink"] a', has_text=info.title).click()
         page.wait_for_url(f"**/{info.url_path}*")
         wait_idle(page)
-        page.wait_for_selector('[data-testid="stMain"] h1')
+        expect(page.locator('[data-testid="stMain"] h1').first).to_be_visible()
         no_exceptions(page)
     assert page.console_errors == [], page.console_errors
 
@@ -52,15 +55,16 @@ def test_first_click_of_a_fresh_server_counts(page):
         page.get_by_text("Projector mode").click()
         page.wait_for_url("**/?projector=1", timeout=15_000)
         wait_idle(page)
-        assert page.get_by_role("switch", name="Projector mode").is_checked()
+        expect(page.get_by_role("switch", name="Projector mode")).to_be_checked()
 
 
 def test_a_deep_link_to_a_fresh_server_opens_that_page(page):
     """The restarted first run (see app/main.py) keeps the page and the query the link asked for."""
     with streamlit_server() as (url, _proc):
         goto(page, url, "pooling", "projector=1")
-        assert page.locator('[data-testid="stMain"] h1').first.inner_text().startswith("Pooling")
-        assert "projector=1" in page.url and page.get_by_role("switch", name="Projector mode").is_checked()
+        expect(page.locator('[data-testid="stMain"] h1').first).to_have_text(re.compile(r"^Pooling"))
+        assert "projector=1" in page.url
+        expect(page.get_by_role("switch", name="Projector mode")).to_be_checked()
 
 
 def test_projector_mode_collapses_the_sidebar(page, live_server):
@@ -72,5 +76,4 @@ def test_projector_mode_collapses_the_sidebar(page, live_server):
     goto(page, live_server)
     page.set_viewport_size({"width": 1366, "height": 768})
     goto(page, live_server, query="")
-    page.wait_for_timeout(500)
-    assert sidebar.bounding_box()["x"] >= 0, "normal mode keeps the sidebar open on a laptop"
+    expect(sidebar, "normal mode keeps the sidebar open on a laptop").to_be_in_viewport(ratio=1)

@@ -1,10 +1,12 @@
 """Kernels page in headless chromium: pick a preset, edit a cell, click a pixel, check the inspector's sum."""
 
+import re
 from urllib.parse import parse_qs, urlparse
 
 import numpy as np
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from models.images import load_sample, to_gray
 from testkit.browser import SCREENSHOTS, goto, no_exceptions, shot, wait_idle
@@ -73,9 +75,8 @@ def click_output_pixel(page, row: int, col: int, out_h: int, out_w: int) -> None
     img.click(position={"x": x, "y": y})
     picker = page.locator('[data-testid="pixel-picker"]')
     assert (picker.get_attribute("data-row"), picker.get_attribute("data-col")) == (str(row), str(col))
-    page.wait_for_function(
-        f"() => [...document.querySelectorAll('h2, h3')].some("
-        f"h => h.textContent.includes('output row {row + 1}, column {col + 1}'))", timeout=20_000)  # 1-based
+    heading = page.locator("h2, h3").filter(has_text=f"output row {row + 1}, column {col + 1}")  # 1-based
+    expect(heading.first).to_be_attached(timeout=20_000)
     wait_idle(page)
 
 
@@ -102,7 +103,7 @@ def test_preset_edit_cell_click_pixel_inspector_sum(page, live_server):
     assert value == pytest.approx(total)  # bias 0
     text = page.locator('[data-testid="stMain"]').inner_text()
     assert f"= {expected_sum(kernel, row, col):.4f}" in text.replace("−", "-")
-    page.wait_for_function("() => location.search.includes('row=141') && location.search.includes('col=301')")
+    expect(page).to_have_url(re.compile(r"\?(?=.*\brow=141\b)(?=.*\bcol=301\b)"))
     params = parse_qs(urlparse(page.url).query)
     assert params["k"] == ["0,1,2.5;1,-4,1;0,1,0"] and params["preset"][0] in ("laplacian 4", "custom")
     assert params["row"] == [str(row + 1)] and params["col"] == [str(col + 1)]  # the link is 1-based too
@@ -120,7 +121,7 @@ def test_shared_link_restores_and_projector_mode(page, live_server):
     page.locator(GRID).scroll_into_view_if_needed()
     assert page.locator(f"{GRID} input").count() == 49  # the 7x7 Gaussian
     assert "Sigma σ" in page.locator('[data-testid="stMain"]').inner_text()
-    page.wait_for_selector("text=Pixel inspector: output row 10, column 20")
+    expect(page.get_by_text("Pixel inspector: output row 10, column 20").first).to_be_visible()
     body = page.locator('[data-testid="stMain"]').inner_text()
     assert "floor((300 + 2·3 − 1·(7−1) − 1) / 2) + 1 = floor(299/2) + 1 = 150" in body
     font = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector("
@@ -133,7 +134,7 @@ def test_shared_link_restores_and_projector_mode(page, live_server):
 
 def test_malformed_link_shows_notice_and_defaults(page, live_server):
     open_kernels(page, live_server, "stride=99&k=nan,1;2")
-    page.wait_for_selector("text=ignored")
+    expect(page.get_by_text("ignored").first).to_be_visible()
     body = page.locator('[data-testid="stMain"]').inner_text()
     assert "stride='99'" in body and "k='nan,1;2'" in body
     no_exceptions(page)
@@ -146,10 +147,10 @@ def test_explore_tabs_render(page, live_server):
     page.get_by_role("tabpanel", name="2D Gaussian").locator(".js-plotly-plot .main-svg").first.wait_for()
     page.get_by_role("tab", name="Linear vs non-linear filters").click()
     wait_idle(page)
-    page.wait_for_selector("text=edges: median")
+    expect(page.get_by_text("edges: median").first).to_be_visible()
     page.get_by_role("tab", name="Sliding window").click()
     page.get_by_role("button", name="Next", exact=True).click()
-    page.wait_for_selector("text=Step 2 of")  # stepped in the browser: no rerun
+    expect(page.get_by_text("Step 2 of").first).to_be_visible()  # stepped in the browser: no rerun
     no_exceptions(page)
     page.get_by_role("tab", name="Linear vs non-linear filters").click()
     page.set_viewport_size(TALL)
@@ -160,10 +161,11 @@ def test_explore_tabs_render(page, live_server):
 def test_a_typo_in_a_cell_gets_a_message_not_a_traceback(page, live_server):
     open_kernels(page, live_server)
     edit_cell(page, 1, 1, "abc")
-    page.wait_for_selector('[data-testid="stAlert"]:has-text("row 2, column 2")')
+    alert = page.locator('[data-testid="stAlert"]', has_text="row 2, column 2")
+    expect(alert.first).to_be_visible()
     assert "kg-bad" in cell(page, 1, 1).get_attribute("class")
     edit_cell(page, 1, 1, "3")
-    page.wait_for_selector('[data-testid="stAlert"]:has-text("row 2, column 2")', state="detached")
+    expect(alert).to_have_count(0)
     np.testing.assert_array_equal(grid_values(page, 3), [[-1, 0, 1], [-2, 3, 2], [-1, 0, 1]])
     page.get_by_text("Export: PyTorch code, NumPy and JSON").click()
     wait_idle(page)
@@ -220,7 +222,7 @@ def test_settings_survive_sample_upload_webcam_sample(page, live_server, tmp_pat
     png = tmp_path / "square.png"
     Image.fromarray((np.arange(40 * 40).reshape(40, 40) % 255).astype(np.uint8)).save(png)
     page.locator('[data-testid="stFileUploaderDropzone"] input[type="file"]').set_input_files(str(png))
-    page.wait_for_selector("text=Input (40×40)")
+    expect(page.get_by_text("Input (40×40)").first).to_be_visible()
     wait_idle(page)
     assert {k: v for k, v in _settings(page).items() if k != "sample"} == \
         {k: v for k, v in before.items() if k != "sample"}
@@ -228,7 +230,7 @@ def test_settings_survive_sample_upload_webcam_sample(page, live_server, tmp_pat
     assert {k: v for k, v in _settings(page).items() if k != "sample"} == \
         {k: v for k, v in before.items() if k != "sample"}
     _source(page, "Sample")
-    page.wait_for_selector("text=Pixel inspector")
+    expect(page.get_by_text("Pixel inspector").first).to_be_visible()
     assert _settings(page) == before  # the sample (coffee) too
     assert page.locator(f"{GRID} input").count() == 49
     no_exceptions(page)

@@ -5,6 +5,7 @@ import re
 import numpy as np
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from components.pooling_figures import MISSED, ONCE, OVERLAP
 from testkit.browser import goto, no_exceptions, shot, wait_idle
@@ -50,7 +51,7 @@ def _own_errors(page) -> list[str]:
 def test_gap_preset_reports_missed_pixels_and_colours_the_coverage_map(page, live_server):
     open_pooling(page, live_server)
     _preset(page, "Kernel 2, stride 3 (gaps)")
-    page.wait_for_function(f"() => document.querySelector('{MISSED_TEXT}')?.textContent.includes('Missed pixels: 28 of 64')")
+    expect(page.locator(MISSED_TEXT).first).to_contain_text("Missed pixels: 28 of 64")
     no_exceptions(page)
     assert "44%" in page.locator(MISSED_TEXT).inner_text()
     assert page.get_by_text("never looked at").count() == 1
@@ -78,7 +79,7 @@ def test_gap_preset_reports_missed_pixels_and_colours_the_coverage_map(page, liv
     assert box["width"] > 20
     tall_shot(page, "pooling_gaps_normal")
     _preset(page, "Kernel 3, stride 1 (heavy overlap)")
-    page.wait_for_function(f"() => document.querySelector('{MISSED_TEXT}')?.textContent.includes('Missed pixels: 0 of 64')")
+    expect(page.locator(MISSED_TEXT).first).to_contain_text("Missed pixels: 0 of 64")
     overlap = page.locator('svg[data-testid="pool-coverage"] rect[data-coverage]:not([data-coverage="0"]):not([data-coverage="1"])')
     assert overlap.count() == 60
     assert _own_errors(page) == [], page.console_errors
@@ -107,7 +108,7 @@ def test_play_walks_the_windows_without_the_layout_jumping(page, live_server):
     open_pooling(page, live_server)
     _preset(page, "Kernel 3, stride 1 (heavy overlap)")
     page.get_by_role("button", name="Play").click()
-    page.wait_for_selector('[data-testid="pool-arith"][data-playing="1"]')
+    expect(page.locator(ARITH)).to_have_attribute("data-playing", "1")
     samples = sample_frames(page, 3.0)
     shown = [s["arith"] for s in samples]
     bad = [(i, a) for i, a in enumerate(shown) if len(a) != 1]
@@ -119,7 +120,7 @@ def test_play_walks_the_windows_without_the_layout_jumping(page, live_server):
     assert changes >= 14, f"only {changes} frames in 3 s (budget: 5 per second)"
     assert len({tuple(s["box"]) for s in samples}) == 1, "the input figure moved or resized during play"
     page.get_by_role("button", name="Pause").click()
-    page.wait_for_selector('[data-testid="pool-arith"][data-playing="0"]')
+    expect(page.locator(ARITH)).to_have_attribute("data-playing", "0")
     wait_idle(page)
     before = page.locator(ARITH).inner_text()
     page.wait_for_timeout(800)
@@ -130,12 +131,12 @@ def test_play_walks_the_windows_without_the_layout_jumping(page, live_server):
 def test_projector_mode_screenshots(page, live_server):
     open_pooling(page, live_server, "projector=1")
     _preset(page, "Kernel 3, stride 2 (overlap)")
-    page.wait_for_function(f"() => document.querySelector('{MISSED_TEXT}')?.textContent.includes('Missed pixels: 15 of 64')")
+    expect(page.locator(MISSED_TEXT).first).to_contain_text("Missed pixels: 15 of 64")
     size = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('[data-legend]')).fontSize)")
     assert size >= 28  # 1.35rem at the projector's 22.4 px root
     tall_shot(page, "pooling_overlap_projector")
     page.locator('[data-testid="stButtonGroup"] button', has_text="On real images").click()
-    page.wait_for_selector('[data-testid="pool-level-caption"]:has-text("Mean, level 3")')
+    expect(page.locator('[data-testid="pool-level-caption"]', has_text="Mean, level 3").first).to_be_visible()
     tall_shot(page, "pooling_images_projector")
     no_exceptions(page)
 
@@ -148,7 +149,7 @@ def test_bad_settings_and_typed_cells_get_messages(page, live_server):
     wait_idle(page)
     slider.press("ArrowRight")  # padding 2 on kernel 2: too much
     wait_idle(page)
-    page.wait_for_selector('[data-testid="stAlert"]:has-text("Padding 2 is more than half the window")')
+    expect(page.locator('[data-testid="stAlert"]', has_text="Padding 2 is more than half the window").first).to_be_visible()
     slider.press("Home")
     wait_idle(page)
     page.locator('[data-testid="stSelectbox"]').first.click()
@@ -169,7 +170,7 @@ def test_bad_settings_and_typed_cells_get_messages(page, live_server):
     page.keyboard.type("abc", delay=30)
     page.keyboard.press("Enter")
     wait_idle(page)
-    page.wait_for_selector('[data-testid="stAlert"]:has-text("which is not a number")')
+    expect(page.locator('[data-testid="stAlert"]', has_text="which is not a number").first).to_be_visible()
     tall_shot(page, "pooling_typed_error")
     no_exceptions(page)
 
@@ -178,21 +179,19 @@ def test_clicking_a_unit_highlights_its_receptive_field(page, live_server):
     open_pooling(page, live_server)
     page.locator('[data-testid="stButtonGroup"] button', has_text="Receptive field").click()
     text = page.locator('[data-testid="pool-rf-text"]')
-    text.wait_for()
-    assert "<b>10x10</b>" in text.inner_html() and "rows 9–18" in text.inner_text()  # centre unit (3, 3) of 5x5
+    expect(text).to_contain_text("rows 9–18")
+    assert "<b>10x10</b>" in text.inner_html()  # centre unit (3, 3) of 5x5
     layer = page.locator('[data-testid="pixel-picker"] .pp-click img')
     layer.wait_for()
     w = layer.bounding_box()["width"]
     layer.click(position={"x": w * 0.1, "y": w * 0.1})  # unit (1, 1) of pool2's 5x5 grid
-    page.wait_for_function("() => document.querySelector('[data-testid=\"pool-rf-text\"]').textContent"
-                           ".includes('Unit (row 1, column 1)')")
+    expect(text).to_contain_text("Unit (row 1, column 1)")
     assert "rows 1–10 and columns 1–10" in text.inner_text()
     box = page.locator('[data-testid="pixel-picker"] [data-role="window"]').bounding_box()
     field = page.locator('[data-testid="pixel-picker"] .pp-in img').bounding_box()
     assert abs(box["width"] - field["width"] * 10 / 28) < 3 and abs(box["x"] - field["x"]) < 3  # 10 of 28 pixels
     layer.click(position={"x": w * 0.95, "y": w * 0.95})  # the last unit
-    page.wait_for_function("() => document.querySelector('[data-testid=\"pool-rf-text\"]').textContent"
-                           ".includes('Unit (row 5, column 5)')")
+    expect(text).to_contain_text("Unit (row 5, column 5)")
     assert "rows 17–26 and columns 17–26" in text.inner_text()
     box = page.locator('[data-testid="pixel-picker"] [data-role="window"]').bounding_box()
     assert abs(box["x"] - (field["x"] + field["width"] * 16 / 28)) < 3
@@ -208,7 +207,7 @@ def test_uploading_a_non_image_is_explained(page, live_server, tmp_path):
     fake = tmp_path / "notes.png"
     fake.write_bytes(b"this is not really a picture")
     page.locator('input[type="file"]').set_input_files(str(fake))
-    page.wait_for_selector('[data-testid="stAlert"]:has-text("not an image")', timeout=30_000)
+    expect(page.locator('[data-testid="stAlert"]', has_text="not an image").first).to_be_visible()
     no_exceptions(page)
 
 
@@ -254,7 +253,7 @@ _CAPTIONS = "() => [...document.querySelectorAll('[data-testid=\"pool-level-capt
 
 
 def _levels_shown(page, text: str) -> None:
-    page.wait_for_selector(f'[data-testid="pool-level-caption"]:has-text("{text}")', timeout=30_000)
+    expect(page.locator('[data-testid="pool-level-caption"]', has_text=text).first).to_be_visible()
 
 
 def test_image_settings_survive_upload_and_back(page, live_server, tmp_path):
@@ -301,7 +300,7 @@ def test_image_settings_survive_upload_and_back(page, live_server, tmp_path):
     assert page.evaluate(_CAPTIONS) == captions  # the same sample (the cat), the same pictures
 
     page.locator('[data-testid="stButtonGroup"] button', has_text="Grid demo").click()
-    page.locator(ARITH).wait_for()
+    expect(page.locator(ARITH)).to_be_visible()
     assert _slider_value(page, "Kernel size") == "3" and _slider_value(page, "Stride") == "1"
     assert "(" in page.locator(ARITH).inner_text() and "/ 9 =" in page.locator(ARITH).inner_text()  # still mean
     page.locator('[data-testid="stButtonGroup"] button', has_text="On real images").click()

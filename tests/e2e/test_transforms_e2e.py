@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import torch
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from models.images import load_sample
 from models.pipeline import run_stages, to_pil
@@ -74,18 +75,13 @@ def images_loaded(page, at_least: int) -> None:
         " return imgs.length >= n && imgs.every(i => i.complete && i.naturalWidth > 0); }", arg=at_least)
 
 
-def wait_until(page, condition, timeout_ms: int = 20_000) -> None:
-    for _ in range(timeout_ms // 100):
-        if condition():
-            return
-        page.wait_for_timeout(100)
-    assert condition()
+def step_title_labels(page):
+    """The editor's step titles ("2. RandomRotation"), one per step."""
+    return page.locator(".st-key-tf_editor [data-testid='stMarkdownContainer'] strong").filter(has_text=". ")
 
 
 def step_titles(page) -> list[str]:
-    return [t.split(". ", 1)[1].replace(" · off", "") for t in
-            page.locator(".st-key-tf_editor [data-testid='stMarkdownContainer'] strong").all_inner_texts()
-            if ". " in t]
+    return [t.split(". ", 1)[1].replace(" · off", "") for t in step_title_labels(page).all_inner_texts()]
 
 
 def build_four_steps(page) -> None:
@@ -95,7 +91,7 @@ def build_four_steps(page) -> None:
     for k, name in enumerate(names):
         choose(page, "tf_add", name)
         click(page, "tf_add_btn")
-        wait_until(page, lambda k=k: len(step_titles(page)) == k + 1)
+        expect(step_title_labels(page)).to_have_count(k + 1)
     assert step_titles(page) == names
 
 
@@ -113,8 +109,7 @@ def test_build_resample_and_download_code(page, live_server, tmp_path):
     drew_before = main.get_by_text("drew: angle").first.inner_text()
     seed_before = page.locator(".st-key-tf_seed input").input_value()
     click(page, "tf_resample")
-    page.wait_for_function(
-        f"() => document.querySelector('.st-key-tf_seed input').value !== '{seed_before}'")
+    expect(page.locator(".st-key-tf_seed input")).not_to_have_value(seed_before)
     wait_idle(page)
     seed = int(page.locator(".st-key-tf_seed input").input_value())
     main.get_by_text("drew: angle").first.wait_for()
@@ -171,12 +166,12 @@ def test_pipeline_files_and_shared_link(page, live_server, tmp_path):
     wait_idle(page)
     page.locator(MAIN).get_by_text("Step 4 (Normalize) cannot run here").wait_for()
     shot(page, "transforms_impossible_step")
-    wait_until(page, lambda: "tf=" in page.url and decode_url(page.url.split("tf=")[1].split("&")[0])[1] == 5)
+    page.wait_for_url(lambda url: "tf=" in url and decode_url(url.split("tf=")[1].split("&")[0])[1] == 5)
     link = page.url
     other = page.context.new_page()
     goto(other, link.split("/transforms")[0], "transforms", link.split("?", 1)[1])
     assert step_titles(other) == ["Grayscale", "ToImage", "ToDtype", "Normalize"]
-    wait_until(other, lambda: other.locator(".st-key-tf_seed input").input_value() == "5")
+    expect(other.locator(".st-key-tf_seed input")).to_have_value("5")
     other.close()
 
 
