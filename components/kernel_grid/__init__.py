@@ -58,16 +58,24 @@ def apply_edits(base: np.ndarray, edits: dict) -> tuple[np.ndarray, dict, list[t
     return kernel, kept, sorted(too_long)
 
 
-def kernel_grid(key: str, base: np.ndarray, sig: str) -> tuple[np.ndarray, list[tuple[int, int]]]:
-    """Show `base` (k,k) for editing; return (it with this browser's edits applied, float64, NaN = unreadable;
-    the 0-based (row, col) of cells refused for being longer than MAX_CELL_CHARS).
+def grid_value(key: str, base: np.ndarray, sig: str) -> tuple[np.ndarray, dict, list[tuple[int, int]]]:
+    """What the grid `key` holds, read without drawing it: apply_edits of this browser's edits to `base`.
 
     sig identifies the starting kernel: when it changes, earlier edits are dropped.
     """
     current = st.session_state.get(key)
     sent = (current or {}).get("edits") if isinstance(current, dict) else None
     edits = sent.get("edits", {}) if isinstance(sent, dict) and sent.get("sig") == sig else {}
-    kernel, edits, too_long = apply_edits(base, edits if isinstance(edits, dict) else {})
+    return apply_edits(base, edits if isinstance(edits, dict) else {})
+
+
+def kernel_grid(key: str, base: np.ndarray, sig: str) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Show `base` (k,k) for editing; return (it with this browser's edits applied, float64, NaN = unreadable;
+    the 0-based (row, col) of cells refused for being longer than MAX_CELL_CHARS).
+
+    sig identifies the starting kernel: when it changes, earlier edits are dropped.
+    """
+    kernel, edits, too_long = grid_value(key, base, sig)
     values = [[None if math.isnan(v) else float(v) for v in row] for row in kernel]
     _component(key=key, data={"values": values, "sig": sig, "edits": edits, "palette": _PALETTE,
                               "projector": projector()},

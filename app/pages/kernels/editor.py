@@ -7,7 +7,7 @@ import numpy as np
 import streamlit as st
 
 from app.pages.kernels import state
-from components.kernel_grid import MAX_CELL_CHARS, kernel_grid
+from components.kernel_grid import MAX_CELL_CHARS, grid_value, kernel_grid
 from components.layout import plain
 from models.content_id import content_id
 from models.kernels import (
@@ -107,17 +107,29 @@ def parameter_controls(preset: str, learned: tuple | None) -> None:
                         on_change=_reseeded, args=(learned,))
 
 
+def _grid_base(preset: str, learned: tuple | None) -> tuple[np.ndarray, str]:
+    """The grid's starting kernel, and why the preset could not make one ("" when it could)."""
+    try:
+        return base_kernel(preset, learned)[0], ""
+    except KernelError as exc:
+        return np.zeros((3, 3)), str(exc)
+
+
+def edited_kernel(preset: str, learned: tuple | None) -> np.ndarray:
+    """The kernel exactly as the grid holds it, read before the grid is drawn: (k,k) float64, may hold NaN."""
+    base, _ = _grid_base(preset, learned)
+    return grid_value(state.KERN_GRID, base, content_id(base, preset, size=6))[0]
+
+
 def grid_editor(preset: str, learned: tuple | None) -> np.ndarray:
     """The preset's parameters, the editable grid (reset whenever the starting kernel changes), the text box.
 
     Returns the kernel exactly as the grid holds it, (k,k) float64 (may contain NaN); the page validates it.
     """
     parameter_controls(preset, learned)
-    try:
-        base, _ = base_kernel(preset, learned)
-    except KernelError as exc:
-        st.error(plain(exc))
-        base = np.zeros((3, 3))
+    base, problem = _grid_base(preset, learned)
+    if problem:
+        st.error(plain(problem))
     st.markdown("**Kernel weights** (rows and columns numbered from 1)")
     kernel, too_long = kernel_grid(state.KERN_GRID, base, content_id(base, preset, size=6))
     for r, c in too_long:

@@ -57,7 +57,8 @@ def inspector(image: np.ndarray, urls: tuple[str, str], out: np.ndarray, kernel:
         channel = CHANNELS.index(st.session_state.get(state.KERN_CHANNEL) or "red")
     plane = image if image.ndim == 2 else image[..., channel]
     ins = inspect_pixel(plane, kernel, settings, row, col)
-    st.header(f"Pixel inspector: output row {row1}, column {col1}")
+    st.header(f"Pixel inspector: output row {row1}, column {col1}", anchor="pixel-inspector")  # a fixed anchor:
+    # the browser does not derive one from the changing text on every click (a slow slugify)
     c1, c2, c3 = st.columns(3)
     c1.number_input(f"Output row (1–{ho})", 1, ho, key=state.KERN_ROW)
     c2.number_input(f"Output column (1–{wo})", 1, wo, key=state.KERN_COL)
