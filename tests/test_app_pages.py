@@ -13,11 +13,11 @@ def test_home_renders_cards_for_every_page():
     assert at.toggle(key="projector").value is False
 
 
-@pytest.mark.parametrize("page", PAGES, ids=[p.url_path for p in PAGES])
-def test_every_page_runs_without_exception(page):
-    at = app_at(page.script)
+@pytest.mark.parametrize("info", PAGES, ids=[p.url_path for p in PAGES])  # not "page": pytest-playwright's fixture
+def test_every_page_runs_without_exception(info):
+    at = app_at(info.script)
     assert not at.exception, at.exception
-    assert [t.value for t in at.title][:1] == [page.title], f"{page.script} is not the page shown"
+    assert [t.value for t in at.title][:1] == [info.title], f"{info.script} is not the page shown"
 
 
 def test_projector_mode_from_url_and_back():
