@@ -37,7 +37,7 @@ def results() -> None:
         st.markdown("**Input** (fix the setting above to see the pooling):")
         view(input_figure(x, None, [], None), "pool_input_only")
         return
-    st.subheader("Step through the windows")
+    st.subheader("Step through the windows", anchor="step-through-the-windows")  # given, not slugified anew
     step_through(x, spec, values, wins)
     coverage_and_summary(spec, cov, summary)
     backward(x, spec, values)
@@ -62,7 +62,7 @@ def coverage_and_summary(spec: PoolSpec, cov, summary) -> None:
 def backward(x, spec: PoolSpec, values) -> None:
     """Where the upstream gradient lands; its own controls rerun only this part."""
     state.keep_settings()
-    st.subheader("Backward pass: where the gradient lands")
+    st.subheader("Backward pass: where the gradient lands", anchor="backward-pass-where-the-gradient-lands")
     oh, ow = values.shape
     cell_mode = st.session_state.get(state.POOL_GRAD_TARGET) == "cell"
     a, b = st.columns([2, 3]) if cell_mode else (st, None)  # no columns for the usual "ones"
