@@ -102,9 +102,11 @@ def renormalise(x: torch.Tensor, jitter: float = 0.5, gen: torch.Generator | Non
     return out.clamp(0.0, 1.0)
 
 
-def canvas_like(x: torch.Tensor, gen: torch.Generator, strength: float = 1.0) -> torch.Tensor:
-    """Warp + elastic + stroke thickness, then re-framed like prepare_digit. x: (B,1,28,28) in [0,1]."""
-    x = warp(x, gen, rotate=15.0 * strength, shear=0.3 * strength, aspect=0.2 * strength,
+def canvas_like(x: torch.Tensor, gen: torch.Generator, strength: float = 1.0, aspect: float = 0.2,
+                shear: float = 0.3, rotate: float = 15.0) -> torch.Tensor:
+    """Warp + elastic + stroke thickness, then re-framed like prepare_digit. x: (B,1,28,28) in [0,1].
+    `aspect` a: width/height changes by up to exp(±2a) (a narrow 1 must not become a 7's width)."""
+    x = warp(x, gen, rotate=rotate * strength, shear=shear * strength, aspect=aspect * strength,
              elastic=1.2 * strength)
     x = thickness(x, gen)
     return renormalise(x, gen=gen)

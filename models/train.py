@@ -59,7 +59,8 @@ def normalise(x: torch.Tensor) -> torch.Tensor:
 
 
 def make_loader(images_uint8: np.ndarray, labels: np.ndarray, batch_size: int = 128, seed: int = 0,
-                augment: bool = True, shuffle: bool = True, canvas_fraction: float = 0.7) -> DataLoader:
+                augment: bool = True, shuffle: bool = True, canvas_fraction: float = 0.7,
+                aspect: float = 0.2, shear: float = 0.3, rotate: float = 15.0) -> DataLoader:
     """A seeded DataLoader yielding (x (B,1,28,28) normalised float32, y (B,) int64).
 
     With augment=True, a fraction `canvas_fraction` of each batch goes through
@@ -81,7 +82,8 @@ def make_loader(images_uint8: np.ndarray, labels: np.ndarray, batch_size: int = 
         if augment:
             pick = torch.rand(len(x), generator=aug_gen) < canvas_fraction
             if pick.any():
-                x[pick] = aug.canvas_like(x[pick], aug_gen)
+                x[pick] = aug.canvas_like(x[pick], aug_gen, aspect=aspect, shear=shear,
+                                              rotate=rotate)
         return normalise(x), ys
 
     return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle, num_workers=0, collate_fn=collate,
@@ -186,6 +188,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--lr", type=float, default=4e-3)
     p.add_argument("--canvas-fraction", type=float, default=0.5,
                    help="share of each batch that gets the canvas-style augmentation")
+    p.add_argument("--aspect", type=float, default=0.2,
+                   help="augmentation: width/height changes by up to exp(±2·aspect)")
+    p.add_argument("--shear", type=float, default=0.3, help="augmentation: shear up to ±shear")
+    p.add_argument("--rotate", type=float, default=15.0, help="augmentation: rotation up to ±rotate degrees")
     p.add_argument("--threads", type=int, default=1,
                    help="torch CPU threads (1: on a busy machine a 2-thread pool spins and was 8x slower per step)")
     p.add_argument("--outliers", type=int, default=0,
@@ -201,6 +207,10 @@ def check_config(args: argparse.Namespace) -> None:
     problems = []
     if not 0.0 <= args.canvas_fraction <= 1.0:
         problems.append("--canvas-fraction must be between 0 and 1")
+    if not (0.0 <= args.aspect <= 0.5 and 0.0 <= args.shear <= 1.0):
+        problems.append("--aspect must be between 0 and 0.5 and --shear between 0 and 1")
+    if not 0.0 <= args.rotate <= 45.0:
+        problems.append("--rotate must be between 0 and 45 degrees")
     if args.threads < 1:
         problems.append("--threads must be at least 1")
     if not (args.epochs > 0 and math.isfinite(args.epochs)):
@@ -290,7 +300,8 @@ def main(argv=None) -> dict:
         train_x = np.concatenate([train_x, out_x])
         train_y = np.concatenate([train_y, np.full(len(out_x), NOT_A_DIGIT, np.int64)])
     loader = make_loader(train_x, train_y, args.batch_size, args.seed, augment=True,
-                         canvas_fraction=args.canvas_fraction)
+                         canvas_fraction=args.canvas_fraction, aspect=args.aspect, shear=args.shear,
+                         rotate=args.rotate)
     model = MnistCNN(dropout=0.1)
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
     total_steps = max(1, math.ceil(args.epochs * len(loader)))
@@ -345,8 +356,9 @@ def _model_card(model, args, root, pen_info, history, train_seconds, total_secon
         "config": {"epochs": args.epochs, "limit": args.limit, "pen_limit": args.pen_limit,
                    "batch_size": args.batch_size, "lr": args.lr, "optimizer": "Adam + OneCycleLR",
                    "label_smoothing": 0.05, "dropout": 0.1,
-                   "augmentation": f"{args.canvas_fraction:.0%} of each batch: rotation ±15°, shear ±0.3, aspect "
-                                   "±20%, elastic, stroke dilation/erosion, re-framed like prepare_digit",
+                   "augmentation": f"{args.canvas_fraction:.0%} of each batch: rotation ±{args.rotate:g}°, shear ±{args.shear:g}, "
+                                   f"width/height x exp(±{2 * args.aspect:g}), elastic, stroke dilation/erosion, "
+                                   "re-framed like prepare_digit",
                    "threads": torch.get_num_threads(), "training_images": int(n_train),
                    "non_digit_drawings": args.outliers,
                    "non_digit_training": "outlier exposure: models.non_digits drawings (seed 1000 + seed) with a "
@@ -368,7 +380,9 @@ def _cpu_seconds() -> float:
 
 
 def argv_summary(args) -> list[str]:
-    out = ["--data", args.data, "--epochs", f"{args.epochs:g}", "--seed", str(args.seed), "--threads", str(args.threads)]
+    out = ["--data", args.data, "--epochs", f"{args.epochs:g}", "--seed", str(args.seed), "--threads", str(args.threads),
+           "--canvas-fraction", f"{args.canvas_fraction:g}", "--aspect", f"{args.aspect:g}", "--shear", f"{args.shear:g}",
+           "--rotate", f"{args.rotate:g}"]
     if args.limit is not None:
         out += ["--limit", str(args.limit)]
     out += ["--pen-copies", str(args.pen_copies), "--outliers", str(args.outliers)] if args.data == "pen" else \

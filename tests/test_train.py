@@ -197,6 +197,9 @@ def test_bad_training_settings_raise_train_config_error(tmp_path):
         main(["--data", "mnist", "--epochs", "nan", "--quiet"])
     with pytest.raises(TrainConfigError, match="pen-copies"):
         main(["--data", "mnist", "--pen-copies", "0", "--quiet"])
+    for flag, value in (("--aspect", "0.9"), ("--shear", "-0.1"), ("--rotate", "90")):
+        with pytest.raises(TrainConfigError, match=flag):
+            main(["--data", "mnist", flag, value, "--quiet"])
 
 
 @pytest.mark.parametrize("name", ["pen", "mnist"])
