@@ -32,6 +32,8 @@ ARCHITECTURE = ("conv1 Conv2d(1,10,3) -> ReLU -> MaxPool2d(2) -> conv2 Conv2d(10
                 "-> flatten 500 -> fc1 Linear(500,50) -> ReLU -> fc2 Linear(50,10)")
 
 
+# The shipped models' settings (`python -m models.train [--data mnist]` reproduces assets/models/).
+DEFAULTS = {"pen": {"epochs": 6.0, "canvas_fraction": 0.15}, "mnist": {"epochs": 5.0, "canvas_fraction": 0.5}}
 NOT_A_DIGIT = -1  # training label of the non-digit drawings (outlier exposure)
 OUTLIER_WEIGHT = 0.5
 
@@ -175,10 +177,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m models.train", description=__doc__.splitlines()[0])
     p.add_argument("--data", choices=sorted(MODEL_CHOICES), default="pen",
                    help="pen: MNIST + UNIPEN pen digits (shipped default); mnist: MNIST only")
-    p.add_argument("--epochs", type=float, default=5.0, help="epochs (fractions allowed, e.g. 0.05)")
+    p.add_argument("--epochs", type=float, default=None, help="epochs (fractions allowed, e.g. 0.05); default per --data")
     p.add_argument("--limit", type=int, default=None, help="use only the first N MNIST training images")
     p.add_argument("--pen-limit", type=int, default=None, help="use only N pen digits (seeded pick)")
-    p.add_argument("--pen-copies", type=int, default=2, help="renderings of each pen digit (random size/pen/place)")
+    p.add_argument("--pen-copies", type=int, default=6, help="renderings of each pen digit (random size/pen/place)")
     p.add_argument("--data-root", type=Path, default=None,
                    help=f"folder holding MNIST/raw and unipen-digits/ (default ${unipen.DATA_ENV}, else ../shared/data; "
                         "assets/digits for the shipped MNIST subset)")
@@ -186,20 +188,24 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--out", type=Path, default=MODELS_DIR, help="folder for <name>.pt and <name>.json")
     p.add_argument("--batch-size", type=int, default=128)
     p.add_argument("--lr", type=float, default=4e-3)
-    p.add_argument("--canvas-fraction", type=float, default=0.5,
-                   help="share of each batch that gets the canvas-style augmentation")
+    p.add_argument("--canvas-fraction", type=float, default=None,
+                   help="share of each batch that gets the canvas-style augmentation; default per --data")
     p.add_argument("--aspect", type=float, default=0.2,
                    help="augmentation: width/height changes by up to exp(±2·aspect)")
     p.add_argument("--shear", type=float, default=0.3, help="augmentation: shear up to ±shear")
     p.add_argument("--rotate", type=float, default=15.0, help="augmentation: rotation up to ±rotate degrees")
     p.add_argument("--threads", type=int, default=1,
                    help="torch CPU threads (1: on a busy machine a 2-thread pool spins and was 8x slower per step)")
-    p.add_argument("--outliers", type=int, default=0,
+    p.add_argument("--outliers", type=int, default=4000,
                    help="non-digit drawings (models.non_digits, training seeds) taught as 'no digit' (0 = none)")
     p.add_argument("--workers", type=int, default=2, help="processes drawing the pen digits (same result for any)")
     p.add_argument("--no-evaluate", action="store_true", help="skip models.evaluate after training")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    for key, value in DEFAULTS[args.data].items():
+        if getattr(args, key) is None:
+            setattr(args, key, value)
+    return args
 
 
 def check_config(args: argparse.Namespace) -> None:

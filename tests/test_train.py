@@ -137,8 +137,8 @@ def no_absolute_paths(obj) -> bool:
 
 
 def test_smoke_training_is_fast_reproducible_and_checked_by_evaluate(tmp_path):
-    args = ["--data", "mnist", "--epochs", "0.1", "--limit", "600", "--data-root", str(data.DIGITS_DIR),
-            "--no-evaluate", "--quiet"]
+    args = ["--data", "mnist", "--epochs", "0.1", "--limit", "600", "--outliers", "50", "--data-root",
+            str(data.DIGITS_DIR), "--no-evaluate", "--quiet"]
     card = main(args + ["--out", str(tmp_path / "a")])
     main(args + ["--out", str(tmp_path / "b")])
     a = torch.load(tmp_path / "a" / "mnist_only.pt", weights_only=True)
@@ -146,6 +146,7 @@ def test_smoke_training_is_fast_reproducible_and_checked_by_evaluate(tmp_path):
     assert all(torch.equal(a[k], b[k]) for k in a), "same seed must give the same weights"
     saved = json.loads((tmp_path / "a" / "mnist_only.json").read_text())
     assert saved["seed"] == 0 and saved["parameters"] == 27480 and saved == json.loads(json.dumps(card))
+    assert saved["config"]["training_images"] == 600 + 50  # 5 kinds x 10 non-digit drawings
     assert saved["name"] == "mnist" and saved["data"]["unipen"] is None and no_absolute_paths(saved)
     assert set(saved["data"]["mnist_files"]) == {"test_sample.npz", "train_10k.npz"}
 
@@ -174,8 +175,8 @@ def test_pen_training_and_evaluation_run_end_to_end(tmp_path):
     from models.mnist_cnn import load_pretrained as load
 
     root = tiny_data_root(tmp_path)
-    card = main(["--data", "pen", "--epochs", "0.3", "--limit", "500", "--pen-copies", "1", "--data-root", str(root),
-                 "--quiet", "--out", str(tmp_path / "out")])
+    card = main(["--data", "pen", "--epochs", "0.3", "--limit", "500", "--pen-copies", "1", "--outliers", "50",
+                 "--data-root", str(root), "--quiet", "--out", str(tmp_path / "out")])
     assert card["data"]["unipen"]["fit_digits"] + card["data"]["unipen"]["held_out_digits"] == 150
     assert card["unipen_validation_default"]["n"] == 150 and len(card["unipen_validation_default"]["per_class"]) == 10
     assert card["calibration"]["temperature"] > 0 and 0 <= card["calibration"]["ece_held_out_after"] <= 1
