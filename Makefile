@@ -42,7 +42,7 @@ test: .stamp-dev /usr/bin/chromium /usr/sbin/nginx
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
-# Unit and AppTest tests only (no browser, no fuzz, nothing marked slow): under a minute.
+# Unit and AppTest tests only (no browser, no fuzz, nothing marked slow): under 60 s on a quiet machine, aim ~45 s.
 test-fast: .stamp-dev
 	$(BIN)/python -m pytest -q -m "not slow"
 
