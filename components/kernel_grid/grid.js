@@ -9,7 +9,7 @@ function colour(pal, v, m) {
   const ink = 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2] > 140 ? "#000" : "#fff";
   return [`rgb(${c.join(",")})`, ink];
 }
-function fmt(v, k) { return v === null ? "" : String(Number(v.toPrecision(k >= 7 ? 3 : 4))); }
+function fmt(v, k) { return v === null ? "" : String(Number(v.toPrecision(k >= 7 ? 2 : 4))); }
 
 function paint(root, d) {
   const vals = d.values.flat().filter((v) => v !== null).map(Math.abs);
@@ -82,9 +82,13 @@ export default function (component) {
   const st = root.__kg;
   st.send = setStateValue;
   const k = data.values.length;
-  const size = k <= 3 ? [1, 1.3] : k <= 5 ? [0.95, 1.1] : k <= 7 ? [0.85, 0.95] : [0.72, 0.8];
+  const size = k <= 3 ? [1, 1.3] : k <= 5 ? [0.95, 1.1] : k <= 7 ? [0.85, 0.9] : [0.75, 0.82];
   root.style.fontSize = `${size[data.projector ? 1 : 0]}rem`;
   root.style.setProperty("--kg-max", k <= 3 ? "16em" : "100%");
+  // Columns at least as wide as the longest number shown, so no digit is ever cut (the grid scrolls instead).
+  const chars = Math.max(3, ...data.values.flat().map((v) => fmt(v, k).length));
+  root.style.setProperty("--kg-cols", k);
+  root.style.setProperty("--kg-chars", chars);
   if (st.sig !== data.sig || st.k !== k) {
     st.sig = data.sig; st.k = k; st.edits = { ...(data.edits || {}) };
     build(root, data, st);

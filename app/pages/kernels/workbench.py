@@ -57,8 +57,9 @@ def kernel_view(image: np.ndarray, image_id: str, sample_in_url: bool, learned) 
     preset = ss.get(state.KERN_PRESET) or "sobel x"
     opts = conv_options(preset in GRADIENT_PAIRS)
     pictures = st.container()
-    grid_col, info_col = st.columns([1, 1], gap="medium")
     raw = edited_kernel(preset, learned)
+    # From 5x5 up the grid needs the whole width to show every digit; the formula goes under it.
+    grid_col, info_col = st.columns([1, 1], gap="medium") if raw.shape[0] < 5 else (st.container(), st.container())
     try:
         base = base_kernel(preset, learned)[0]
     except KernelError:
