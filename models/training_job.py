@@ -12,6 +12,7 @@ and the slot is free again. Each job has an unguessable id; the page keeps it in
 tab can `find()` its job and adopt (or stop) it within the grace period.
 """
 
+import contextlib
 import logging
 import math
 import multiprocessing
@@ -38,6 +39,7 @@ from models.live_training import (
 
 GRACE_SECONDS = float(os.environ.get("CONVLAB_TRAINING_GRACE_S", "45"))
 STOP_WAIT_SECONDS = 5.0
+TRAINING_NICENESS = 10  # added to the training process's nice value
 KEEP_FINISHED_SECONDS = 15 * 60
 TRAINING_SLOTS = max(1, (os.cpu_count() or 2) // 2)
 _SLOTS = threading.BoundedSemaphore(TRAINING_SLOTS)
@@ -48,10 +50,13 @@ log = logging.getLogger(__name__)
 
 
 def _child(recipe: Recipe, train, heldout, settings: TrainSettings, reports, stop) -> None:
-    """The training process: single-threaded torch, every report onto the queue."""
+    """The training process: single-threaded torch at a lower CPU priority (interactive sessions go first),
+    every report onto the queue."""
     from models.torch_threads import one_torch_thread
 
     one_torch_thread()
+    with contextlib.suppress(OSError):
+        os.nice(TRAINING_NICENESS)
     try:
         train_and_report(recipe, train, heldout, settings, reports.put, stop.is_set)
     except Exception as exc:  # noqa: BLE001 - reported on the page; the traceback goes to the server log

@@ -123,6 +123,25 @@ def test_a_job_trains_in_its_own_process_and_hands_over_a_copy(digits):
 
 
 @pytest.mark.slow
+def test_the_training_process_runs_behind_interactive_sessions(digits):
+    import os
+
+    import psutil
+
+    job = J.TrainingJob(L.Recipe(), *digits, L.TrainSettings(epochs=5, batch_size=8), grace=600).start()
+    try:
+        niceness, deadline = None, time.monotonic() + 120
+        while niceness is None and time.monotonic() < deadline:
+            niceness = next((c.nice() for c in psutil.Process().children(recursive=True)
+                             if c.nice() >= os.nice(0) + J.TRAINING_NICENESS), None)
+            time.sleep(0.2)
+        assert niceness is not None, "no child process at the training niceness"
+    finally:
+        job.stop()
+        job.join(60)
+
+
+@pytest.mark.slow
 def test_an_orphaned_job_is_ended_and_frees_its_slot(digits):
     """No poll for `grace` seconds (tab closed or reloaded): the process is terminated, the slot is free."""
     free = J.free_slots()
