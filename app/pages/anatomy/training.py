@@ -11,7 +11,7 @@ from models import live_training as lt
 from models import training_job as tj
 from models.resource_policy import ResourceLimitError
 
-POLL_SECONDS = 1.0
+POLL_SECONDS = 1.5
 
 
 def training_section() -> None:
