@@ -18,6 +18,14 @@ def wait_idle(page, timeout: float = 30_000) -> None:
     page.wait_for_selector(APP_IDLE, timeout=timeout)
 
 
+def enter_value(page, selector: str, value: str) -> None:
+    """Type `value` into the input `selector`, press Enter, and wait for the script run it starts."""
+    field = page.locator(selector)
+    field.fill(value)
+    field.press("Enter")
+    wait_idle(page)
+
+
 def goto(page, base_url: str, url_path: str = "", query: str = "") -> None:
     """Open a page and wait for its first script run to finish."""
     page.goto(f"{base_url}/{url_path}{'?' + query if query else ''}")

@@ -15,7 +15,7 @@ import statistics
 import time
 
 from benchmarks.harness import Scenario
-from testkit.browser import goto, wait_idle
+from testkit.browser import enter_value, goto, wait_idle
 
 TABLE_JS = ("() => (document.querySelector('[data-testid=\"anatomy-shapes\"]')?.innerText || '')"
             ".includes('{text}')")
@@ -72,14 +72,20 @@ def _pick_kernel_preset(page, i: int) -> float:
     return (time.perf_counter() - t0) * 1000
 
 
-def _start_other_session(page) -> None:
+def _idle_then_anatomy(page):
+    """Record the Kernels preset pick's idle median, then open Anatomy in a second browser context.
+    Returns (context, its page)."""
     for i in range(4):  # warm the Kernels page's caches for both presets
         _pick_kernel_preset(page, i)
     _state["idle_ms"] = statistics.median(_pick_kernel_preset(page, i) for i in range(9))
-    base_url = page.url.split("/kernels")[0]
     context = page.context.browser.new_context(viewport={"width": 1440, "height": 2400})
-    trainer_page = context.new_page()
-    goto(trainer_page, base_url, "anatomy")
+    other = context.new_page()
+    goto(other, page.url.split("/kernels")[0], "anatomy")
+    return context, other
+
+
+def _start_other_session(page) -> None:
+    context, trainer_page = _idle_then_anatomy(page)
     _set_epochs_and_batch(trainer_page, "20", "64")
     trainer_page.get_by_role("button", name="Start training").click()
     trainer_page.wait_for_function("() => /Iteration\\s*[1-9]/.test(document.body.innerText)", timeout=120_000)
@@ -104,21 +110,12 @@ LOADED_REPEATS = 15
 
 
 def _cell(page, row: int, col: str, value: str) -> None:
-    cell = page.locator(f'input[data-row="{row}"][data-col="{col}"]')
-    cell.fill(value)
-    cell.press("Enter")
-    wait_idle(page)
+    enter_value(page, f'input[data-row="{row}"][data-col="{col}"]', value)
 
 
 def _start_torchinfo_session(page) -> None:
     """Idle Kernels median, then a second context on Anatomy with the biggest allowed torchinfo stack."""
-    for i in range(4):
-        _pick_kernel_preset(page, i)
-    _state["idle_ms"] = statistics.median(_pick_kernel_preset(page, i) for i in range(9))
-    base_url = page.url.split("/kernels")[0]
-    context = page.context.browser.new_context(viewport={"width": 1440, "height": 2400})
-    other = context.new_page()
-    goto(other, base_url, "anatomy")
+    context, other = _idle_then_anatomy(page)
     other.get_by_text("64x64x3 (small colour photo)").click()
     wait_idle(other)
     for _ in range(8):  # keep rows 1-2

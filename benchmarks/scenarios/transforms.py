@@ -5,7 +5,7 @@ import re
 import time
 
 from benchmarks.harness import Scenario
-from testkit.browser import wait_idle
+from testkit.browser import enter_value, wait_idle
 
 MAIN = '[data-testid="stMain"]'
 IMAGES_READY = ("n => { const imgs = [...document.querySelectorAll('[data-testid=stMain] img')];"
@@ -84,14 +84,8 @@ def _batch_setup(page) -> None:
     page.get_by_role("tab", name="Dataset & DataLoader").click()
     page.locator(".st-key-tf_ds_n").wait_for()
     wait_idle(page)
-    n = page.locator(".st-key-tf_ds_n input")
-    n.fill("1000")
-    n.press("Enter")
-    wait_idle(page)
-    b = page.locator(".st-key-tf_ds_batch input")
-    b.fill("64")
-    b.press("Enter")
-    wait_idle(page)
+    enter_value(page, ".st-key-tf_ds_n input", "1000")
+    enter_value(page, ".st-key-tf_ds_batch input", "64")
     page.locator(MAIN).get_by_text("Epoch 1, iteration 1 of 16").wait_for()
 
 

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from models.images import load_sample
 from models.pipeline import run_stages, to_pil
 from models.pipeline_io import decode_url
-from testkit.browser import goto, no_exceptions, shot, wait_idle
+from testkit.browser import enter_value, goto, no_exceptions, shot, wait_idle
 from testkit.server import ROOT
 
 pytestmark = pytest.mark.e2e
@@ -222,20 +222,11 @@ def test_settings_survive_sample_upload_sample(page, live_server, tmp_path):
 
     goto(page, live_server, "transforms")
     choose(page, "tf_img_sample", "Cat (photo)")
-    size = page.locator(".st-key-tf_step_s0_size input")
-    size.fill("160")
-    size.press("Enter")
-    wait_idle(page)
+    enter_value(page, ".st-key-tf_step_s0_size input", "160")
     page.locator(".st-key-tf_step_s1__on label").click()  # RandomHorizontalFlip off
     wait_idle(page)
-    mean = page.locator(".st-key-tf_step_s5_mean input")
-    mean.fill("0.5, 0.4, 0.3")
-    mean.press("Enter")
-    wait_idle(page)
-    seed = page.locator(".st-key-tf_seed input")
-    seed.fill("7")
-    seed.press("Enter")
-    wait_idle(page)
+    enter_value(page, ".st-key-tf_step_s5_mean input", "0.5, 0.4, 0.3")
+    enter_value(page, ".st-key-tf_seed input", "7")
     page.locator(MAIN).get_by_text("shape (3, 160, 160) (C, H, W)").first.wait_for()
     before = settings(page)
     assert before["tf_step_s0_size"] == "160" and before["tf_step_s1__on"] == "false"
