@@ -7,23 +7,21 @@ import numpy as np
 import streamlit as st
 
 from app.pages.kernels import state
+from app.pages.kernels.state import CUSTOM
+from app.pages.kernels.text_box import text_box
 from components.kernel_grid import MAX_CELL_CHARS, grid_value, kernel_grid
 from components.layout import plain
 from models.content_id import content_id
 from models.kernels import (
     DESCRIPTIONS,
-    MAX_TEXT_CHARS,
     PRESETS,
     SIZES,
     KernelError,
     PresetParams,
-    format_text,
     is_sized,
     make_preset,
-    parse_text,
 )
 
-CUSTOM = "custom"
 LEARNED = "learned conv1 #"
 
 
@@ -53,17 +51,6 @@ def _reset_bias(learned):
             st.session_state[state.KERN_BIAS] = round(base_kernel(preset, learned)[1], 6)
         except KernelError:
             st.session_state[state.KERN_BIAS] = 0.0
-
-
-def _apply_text():
-    try:
-        st.session_state[state.KERN_CUSTOM] = parse_text(st.session_state.get(state.KERN_TEXT, ""))
-    except KernelError as exc:
-        st.session_state[state.KERN_TEXT_ERROR] = str(exc)
-        return
-    st.session_state[state.KERN_TEXT_ERROR] = None
-    st.session_state[state.KERN_PRESET] = CUSTOM
-    st.session_state[state.KERN_REDRAW] = True  # the preset picker sits outside the grid's fragment
 
 
 def _preset_controls(options: list[str], learned) -> str:
@@ -135,19 +122,5 @@ def grid_editor(preset: str, learned: tuple | None) -> np.ndarray:
     for r, c in too_long:
         st.error(f"Cell (row {r + 1}, column {c + 1}) holds more than {MAX_CELL_CHARS} characters, so it was not "
                  "read. Type an ordinary number such as 0.25 or -1.")
-    _text_box(kernel)
+    text_box(kernel)
     return kernel
-
-
-def _text_box(kernel: np.ndarray) -> None:
-    text = format_text(kernel)
-    if st.session_state.get(state.KERN_TEXT_SYNC) != text:
-        st.session_state[state.KERN_TEXT] = text
-        st.session_state[state.KERN_TEXT_SYNC] = text
-    with st.expander("Type or paste a kernel as text"):
-        with st.form("kern_text_form", border=False):
-            st.text_area("One row per line, numbers separated by spaces or commas", key=state.KERN_TEXT,
-                         height=140, max_chars=MAX_TEXT_CHARS)
-            st.form_submit_button("Apply text", on_click=_apply_text)
-        if st.session_state.get(state.KERN_TEXT_ERROR):
-            st.error(plain(st.session_state[state.KERN_TEXT_ERROR]))
