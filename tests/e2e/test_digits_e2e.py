@@ -45,6 +45,7 @@ def open_digits(page, live_server, query: str = "", size=(1440, 3300)):
     if page.locator('[data-testid="stDialog"]').count():  # "Page not found" on a fresh server's first visit
         goto(page, live_server, "digits", query)
     canvas_box(page)
+    expect(page.locator(PREDICTION)).to_have_count(1)  # the canvas can be up a moment before the answer panel
     assert state(page)["label"] == ""  # blank canvas: the prompt, not a prediction
     assert page.get_by_text("Draw a digit", exact=False).first.is_visible()
 
