@@ -154,3 +154,42 @@ def test_shipped_gallery():
         assert pts.min() >= 0 and pts.max() <= 280 and 6 <= g["width"] <= 40
         assert not prepare_digit(unipen.render_strokes(g["strokes"], g["width"])).empty
     assert unipen.gallery(unipen.GALLERY_FILE.parent / "missing.json.gz") == []
+
+
+@pytest.mark.parametrize("written", [[[0, 0], [0, 5], [0, 10]], [[0, 10], [0, 5], [0, 0]]], ids=["down", "up"])
+def test_a_long_flag_goes_up_from_the_lower_left_into_the_top_of_the_1(written):
+    rng_a, rng_b = np.random.default_rng(3), np.random.default_rng(3)
+    out = unipen.with_long_flag([np.array(written, float)], rng_a)
+    length, angle = rng_b.uniform(*unipen.FLAG_LENGTH), np.deg2rad(rng_b.uniform(*unipen.FLAG_ANGLE))
+    stroke = out[0]
+    # normalised: the body runs from (0, -0.5) at the top to (0, 0.5); height 1
+    np.testing.assert_allclose(stroke[0], [-length * np.cos(angle), -0.5 + length * np.sin(angle)])
+    np.testing.assert_allclose(stroke[5], [0.0, -0.5])  # the flag ends at the top of the body
+    np.testing.assert_allclose(stroke[-1], [0.0, 0.5])  # ... which is then drawn down to the bottom
+    assert len(out) == 1 and np.all(np.diff(stroke[:6, 0]) > 0) and np.all(np.diff(stroke[:6, 1]) < 0)
+
+
+def test_long_flag_ones_only_redraws_the_ones():
+    one = unipen.PenDigit(1, "w/a", (np.array([[0.0, 0.0], [0.0, 10.0]]),))
+    seven = unipen.PenDigit(7, "w/a", (np.array([[0.0, 0.0], [5.0, 0.0], [2.0, 10.0]]),))
+    made = unipen.long_flag_ones([one, seven, one], copies=3, seed=0)
+    assert len(made) == 6 and {d.label for d in made} == {1} and {d.writer for d in made} == {"w/a"}
+    assert all(len(d.strokes[0]) == 7 for d in made)  # 5 flag points + the 2 body points
+    again = unipen.long_flag_ones([one, seven, one], copies=3, seed=0)
+    assert all(np.array_equal(a.strokes[0], b.strokes[0]) for a, b in zip(made, again))
+
+
+def test_a_crossbar_crosses_the_stem_of_the_7_near_mid_height():
+    seven = [np.array([[0.0, 0.0], [10.0, 0.0], [4.0, 20.0]])]
+    out = unipen.with_crossbar(seven, np.random.default_rng(5))
+    rng = np.random.default_rng(5)
+    y = rng.uniform(*unipen.CROSSBAR_HEIGHT)  # normalised: height 1, centred on 0
+    length = rng.uniform(*unipen.CROSSBAR_LENGTH) * 0.5  # width 10/20
+    left = rng.uniform(0.5, 0.7)
+    x = 0.25 - 0.3 * (y + 0.5)  # the stem from (0.25, -0.5) to (-0.05, 0.5)
+    assert len(out) == 2
+    np.testing.assert_allclose(out[0], [[-0.25, -0.5], [0.25, -0.5], [-0.05, 0.5]])
+    np.testing.assert_allclose(out[1][[0, -1]], [[x - left * length, y], [x + (1 - left) * length, y]])
+    made = unipen.crossed_sevens([unipen.PenDigit(7, "w/a", tuple(seven)), unipen.PenDigit(1, "w/a", tuple(seven))],
+                                 copies=2, seed=0)
+    assert [d.label for d in made] == [7, 7] and all(len(d.strokes) == 2 for d in made)
