@@ -184,8 +184,6 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--flagged-ones", type=int, default=2,
                    help="continental-style long-flag versions of each pen 1 (models.unipen.with_long_flag), each "
                         "rendered once")
-    p.add_argument("--crossed-sevens", type=int, default=1,
-                   help="continental-style crossed versions of each pen 7 (models.unipen.with_crossbar)")
     p.add_argument("--data-root", type=Path, default=None,
                    help=f"folder holding MNIST/raw and unipen-digits/ (default ${unipen.DATA_ENV}, else ../shared/data; "
                         "assets/digits for the shipped MNIST subset)")
@@ -236,8 +234,8 @@ def check_config(args: argparse.Namespace) -> None:
         problems.append("--workers must be at least 1")
     if args.pen_copies < 1:
         problems.append("--pen-copies must be at least 1")
-    if args.flagged_ones < 0 or args.crossed_sevens < 0:
-        problems.append("--flagged-ones and --crossed-sevens must be 0 or more")
+    if args.flagged_ones < 0:
+        problems.append("--flagged-ones must be 0 or more")
     if args.batch_size < 1 or not args.lr > 0:
         problems.append("--batch-size must be at least 1 and --lr positive")
     if args.data == "pen" and not unipen.available(args.data_root):
@@ -263,22 +261,19 @@ def pen_training_set(args) -> tuple[np.ndarray, np.ndarray, dict]:
     start = time.time()
     images, labels = unipen.rendered_set(fit, seed=args.seed + 5, copies=args.pen_copies, workers=args.workers)
     flagged = unipen.long_flag_ones(fit, args.flagged_ones, seed=args.seed + 7)
-    crossed = unipen.crossed_sevens(fit, args.crossed_sevens, seed=args.seed + 7)
-    if flagged or crossed:
-        more, more_labels = unipen.rendered_set(flagged + crossed, seed=args.seed + 9, workers=args.workers)
+    if flagged:
+        more, more_labels = unipen.rendered_set(flagged, seed=args.seed + 9, workers=args.workers)
         images, labels = np.concatenate([images, more]), np.concatenate([labels, more_labels])
     info = {"file": unipen.UNIPEN_FILE.as_posix(),
             "md5": data.md5(unipen.data_root(args.data_root) / unipen.UNIPEN_FILE),
             "fit_digits": len(fit), "fit_writers": len({d.writer for d in fit}),
             "held_out_writers": sorted({d.writer for d in held}), "held_out_digits": len(held),
-            "copies": args.pen_copies, "flagged_ones": len(flagged), "crossed_sevens": len(crossed),
-            "rendered": int(len(labels)),
+            "copies": args.pen_copies, "flagged_ones": len(flagged), "rendered": int(len(labels)),
             "render_seconds": round(time.time() - start, 1),
             "rendering": "placed like a person draws (longer side 100-250 px of the 280 px canvas, pen 6-40 px "
                          "(half 14-26), tilt ±8°, shear ±0.15, aspect ±12%), drawn like the page's canvas "
                          "(round caps and joins), then prepare_digit; plus each 1 redrawn --flagged-ones times with a long "
-                         "continental flag (models.unipen.with_long_flag) and each 7 --crossed-sevens times with a "
-                         "crossbar (models.unipen.with_crossbar)"}
+                         "continental flag (models.unipen.with_long_flag)"}
     return images, labels, info
 
 
@@ -408,7 +403,7 @@ def argv_summary(args) -> list[str]:
     if args.limit is not None:
         out += ["--limit", str(args.limit)]
     out += ["--pen-copies", str(args.pen_copies), "--flagged-ones", str(args.flagged_ones),
-            "--crossed-sevens", str(args.crossed_sevens), "--outliers", str(args.outliers)] if args.data == "pen" else \
+            "--outliers", str(args.outliers)] if args.data == "pen" else \
         ["--outliers", str(args.outliers)]
     if args.pen_limit is not None:
         out += ["--pen-limit", str(args.pen_limit)]

@@ -184,45 +184,6 @@ def long_flag_ones(digits: list[PenDigit], copies: int, seed: int) -> list[PenDi
             for _ in range(copies) for d in digits if d.label == 1]
 
 
-CROSSBAR_LENGTH = (0.35, 0.7)  # of the digit's width
-CROSSBAR_HEIGHT = (-0.1, 0.15)  # where it crosses the stem, from the middle, as a share of the height (down +)
-
-
-def with_crossbar(strokes, rng: np.random.Generator) -> list[np.ndarray]:
-    """A 7 written the continental way: the same strokes plus a short horizontal bar across the stem.
-
-    Strokes -> normalised strokes (see normalise) with one stroke added. The bar crosses the stroke that
-    reaches lowest at CROSSBAR_HEIGHT around mid-height, is CROSSBAR_LENGTH of the digit's width long, and
-    sits a little more to the left of the stem than to the right, as it is usually written."""
-    s = normalise(strokes)
-    pts = np.concatenate(s)
-    (x_lo, y_lo), (x_hi, y_hi) = pts.min(0), pts.max(0)
-    y = float(rng.uniform(*CROSSBAR_HEIGHT)) * (y_hi - y_lo) + (y_lo + y_hi) / 2
-    stem = max(s, key=lambda k: k[:, 1].max())
-    x = _x_at(stem, y)
-    if x is None:
-        x = float(stem[np.argmin(np.abs(stem[:, 1] - y)), 0])
-    length = float(rng.uniform(*CROSSBAR_LENGTH)) * max(x_hi - x_lo, 0.3 * (y_hi - y_lo))
-    left = float(rng.uniform(0.5, 0.7))
-    bar = np.linspace([x - left * length, y], [x + (1 - left) * length, y], 5)
-    return [*s, bar]
-
-
-def _x_at(stroke: np.ndarray, y: float) -> float | None:
-    """x where the polyline (K,2) first crosses height y, or None if it never does."""
-    for (x0, y0), (x1, y1) in zip(stroke[:-1], stroke[1:], strict=True):
-        if min(y0, y1) <= y <= max(y0, y1) and y0 != y1:
-            return float(x0 + (y - y0) / (y1 - y0) * (x1 - x0))
-    return None
-
-
-def crossed_sevens(digits: list[PenDigit], copies: int, seed: int) -> list[PenDigit]:
-    """`copies` continental-style versions (with_crossbar) of every 7 in `digits`, seeded."""
-    rng = np.random.default_rng([seed, 7])
-    return [PenDigit(7, d.writer, tuple(with_crossbar(d.strokes, rng)))
-            for _ in range(copies) for d in digits if d.label == 7]
-
-
 def centred(strokes, longest: float = 200.0) -> list[np.ndarray]:
     """Normalised strokes -> canvas px with the longer side `longest`, centred on the 280x280 canvas."""
     return [s * longest + CANVAS / 2 for s in normalise(strokes)]
