@@ -43,17 +43,6 @@ def rf_section() -> None:
     receptive_field()
 
 
-@st.fragment
-def grid_demo() -> None:
-    """Source, presets, settings and results: one control is one run of this fragment. The step slider and
-    the backward pass's controls are fragments inside it that rerun alone."""
-    state.keep_settings()
-    source_controls()
-    preset_buttons()
-    settings_controls()
-    results()
-
-
 # A switch rather than st.tabs: the tab panel re-scans its whole subtree for focusable elements on every DOM
 # change, which cost ~12 ms per grid interaction (paired runs); only the chosen part is built.
 SECTIONS = {"grid": "Grid demo", "images": "On real images", "rf": "Receptive field"}
@@ -63,6 +52,9 @@ if section == "images":
     image_section()
 elif section == "rf":
     rf_section()
-else:
+else:  # sibling fragments: a control reruns only the parts it changes
     st.header("The grid demo")
-    grid_demo()
+    source_controls()
+    preset_buttons()
+    settings_controls()
+    results()

@@ -1,12 +1,13 @@
 """Pooling grid demo results: step-through (step.py), coverage map, summary, backward pass.
 
-results() reads the grid and the settings from session state, in the grid-demo fragment run that drew them.
+results() is the RESULTS fragment: it reads the grid and the settings from session state, so a setting
+change reruns it without redrawing the controls (see controls.py).
 """
 
 import streamlit as st
 
 from app.pages.pooling import cache, state
-from app.pages.pooling.controls import spec_from_state
+from app.pages.pooling.controls import RESULTS, spec_from_state
 from app.pages.pooling.step import step_through
 from components.pooling_figures import gradient_figure, input_figure
 from components.pooling_html import alert, explanation, heading, two_columns
@@ -20,8 +21,10 @@ RULES = {"max": "Max pooling sends each window's gradient <b>only to its winner<
          "lp": "Lp pooling shares each window's gradient in proportion to value^(p−1): big values get more."}
 
 
+@st.fragment(key=RESULTS)
 def results() -> None:
     """Everything the grid and the settings produce, or the input alone and what is wrong."""
+    state.keep_settings()
     x = st.session_state.get(state.POOL_GRID)
     if x is None:  # the source controls already said why
         return

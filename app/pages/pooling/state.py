@@ -51,6 +51,7 @@ POOL_PLAY_FROM = "pool_play_from"  # int: index (from 0) of the cell the animati
 POOL_PLAY_T0 = "pool_play_t0"  # float: time.time() when the animation started (not a widget)
 POOL_GRID = "pool_grid"  # (H, W) float64 grid from the source controls, or None (not a widget)
 POOL_SECTION = "pool_section"  # str: the part of the page shown (grid, images, rf)
+POOL_REASSERT = "pool_reassert"  # set of widget keys a preset changed, to set again after its keyed rerun
 
 DEFAULTS = {
     POOL_SOURCE: "random", POOL_SIZE: 8, POOL_SEED: 0, POOL_PATCH_SAMPLE: "digit",

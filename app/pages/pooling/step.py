@@ -5,6 +5,7 @@ import time
 import streamlit as st
 
 from app.pages.pooling import state
+from app.pages.pooling.controls import reassert
 from components.pooling_figures import input_figure, output_figure, step_block
 from components.pooling_view import view
 from models.pooling import arithmetic
@@ -61,6 +62,7 @@ def step_through(x, spec, values, wins) -> None:
 def _still(x, spec, values, wins) -> None:
     """The slider and the figures it moves, rerun alone when the slider moves."""
     n = len(wins)
+    reassert(state.POOL_STEP)
     st.session_state[state.POOL_STEP] = _index(n) + 1
     if n > 1:
         st.slider("Output cell (in reading order: row by row)", 1, n, key=state.POOL_STEP, format=f"cell %d of {n}")
