@@ -305,10 +305,10 @@ def test_explore_tabs_controls():
     np.testing.assert_allclose(anim["out"], expected, atol=1e-3)
     assert anim["sums"][-1].endswith(f"= {expected[5, 5]:.4f}")
     assert (anim["tops"][7], anim["lefts"][7]) == (1, 1)  # step 8: output row 2, column 2; window from cell (1, 1)
-    assert not at.get("select_slider") or all(s.key != state.KERN_GAUSS_SIZE for s in at.select_slider)  # lazy tab
-    at.session_state[state.KERN_EXPLORE_TAB] = "2D Gaussian"
+    assert not at.get("select_slider") or all(s.key != state.KERN_GAUSS_SIZE for s in at.select_slider)  # only the chosen part
+    at.session_state[state.KERN_EXPLORE_TAB] = "gauss"
     _ok(at)
-    assert all(s.key != state.KERN_ANIM_CROP for s in at.slider)  # the closed tab is not built
+    assert all(s.key != state.KERN_ANIM_CROP for s in at.slider)  # the other parts are not built
     at.select_slider(key=state.KERN_GAUSS_SIZE).set_value(9)
     at.slider(key=state.KERN_GAUSS_SIGMA).set_value(2.0)
     _ok(at)
@@ -316,7 +316,7 @@ def test_explore_tabs_controls():
     _ok(at)
     assert at.selectbox(key=state.KERN_PRESET).value == "gaussian"
     assert _grid(at).shape == (9, 9)
-    at.session_state[state.KERN_EXPLORE_TAB] = "Linear vs non-linear filters"
+    at.session_state[state.KERN_EXPLORE_TAB] = "noise"
     _ok(at)
     at.radio(key=state.KERN_NOISE_KIND).set_value("gaussian")
     at.slider(key=state.KERN_NOISE_AMOUNT).set_value(0.2)

@@ -140,19 +140,24 @@ def test_malformed_link_shows_notice_and_defaults(page, live_server):
     no_exceptions(page)
 
 
-def test_explore_tabs_render(page, live_server):
+def _explore(page, part: str) -> None:
+    page.locator('[data-testid="stButtonGroup"] button', has_text=part).click()
+
+
+def test_explore_parts_render(page, live_server):
     open_kernels(page, live_server)
-    page.get_by_role("tab", name="2D Gaussian").click()
+    _explore(page, "2D Gaussian")
     wait_idle(page)
-    page.get_by_role("tabpanel", name="2D Gaussian").locator(".js-plotly-plot .main-svg").first.wait_for()
-    page.get_by_role("tab", name="Linear vs non-linear filters").click()
+    expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible()
+    _explore(page, "Linear vs non-linear filters")
     wait_idle(page)
     expect(page.get_by_text("edges: median").first).to_be_visible()
-    page.get_by_role("tab", name="Sliding window").click()
+    expect(page.locator(".js-plotly-plot")).to_have_count(0)  # only the chosen part is on the page
+    _explore(page, "Sliding window")
     page.get_by_role("button", name="Next", exact=True).click()
     expect(page.get_by_text("Step 2 of").first).to_be_visible()  # stepped in the browser: no rerun
     no_exceptions(page)
-    page.get_by_role("tab", name="Linear vs non-linear filters").click()
+    _explore(page, "Linear vs non-linear filters")
     page.set_viewport_size(TALL)
     page.wait_for_timeout(800)
     shot(page, "kernels_noise_tab")

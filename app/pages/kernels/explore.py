@@ -81,19 +81,22 @@ def noise_comparison(image: np.ndarray) -> None:
                 "derivatives and amplify noise: denoise first.")
 
 
+PARTS = {"slide": "Sliding window", "gauss": "2D Gaussian", "noise": "Linear vs non-linear filters"}
+
+
 def explore(image: np.ndarray) -> None:
-    """image: (H,W) or (H,W,3) float32 in [0,1]. Lazy tabs: only the open one is built and sent."""
+    """image: (H,W) or (H,W,3) float32 in [0,1]. Only the chosen part is built and sent.
+
+    A switch rather than st.tabs: a tab panel re-scans its subtree for focusable elements on every DOM change
+    anywhere on the page, which cost 7 % of every weight edit's round trip above (paired runs)."""
     st.header("Explore")
-    slide_tab, gauss_tab, noise_tab = st.tabs(["Sliding window", "2D Gaussian", "Linear vs non-linear filters"],
-                                              key=state.KERN_EXPLORE_TAB, on_change="rerun")
-    if slide_tab.open:
-        with slide_tab:
-            if image.ndim == 3:
-                st.caption("RGB image: the animation slides over the red channel.")
-            sliding_section(image if image.ndim == 2 else image[..., 0])
-    if gauss_tab.open:
-        with gauss_tab:
-            gaussian_explorer()
-    if noise_tab.open:
-        with noise_tab:
-            noise_comparison(image)
+    part = st.segmented_control("Part of the Explore section", list(PARTS), format_func=PARTS.get,
+                                key=state.KERN_EXPLORE_TAB, required=True, label_visibility="collapsed")
+    if part == "slide":
+        if image.ndim == 3:
+            st.caption("RGB image: the animation slides over the red channel.")
+        sliding_section(image if image.ndim == 2 else image[..., 0])
+    elif part == "gauss":
+        gaussian_explorer()
+    else:
+        noise_comparison(image)

@@ -41,7 +41,7 @@ KERN_URL_NOTICES = "kern_url_notices"  # list[str]: malformed URL parameters tha
 KERN_CURRENT = "kern_current"  # (raw kernel (k,k), checked kernel or None, ConvSettings or None)
 KERN_REDRAW = "kern_redraw"  # bool: the grid's fragment changed a setting shown outside it: redraw the page
 KERN_SHOW_EXPORT = "kern_show_export"  # bool: the export (code and downloads) is open
-KERN_EXPLORE_TAB = "kern_explore_tab"  # label of the open "Explore" tab (only that one is built)
+KERN_EXPLORE_TAB = "kern_explore_tab"  # str: the part of the Explore section shown (slide, gauss, noise)
 KERN_ANIM_TOP = "kern_anim_top"  # int: crop top row (0-based inside; shown 1-based)
 KERN_ANIM_LEFT = "kern_anim_left"  # int: crop left column (0-based inside; shown 1-based)
 KERN_ANIM_CROP = "kern_anim_crop"  # int: crop side (<= 12)
@@ -59,6 +59,7 @@ DEFAULTS = {
     KERN_STRIDE: 1, KERN_DILATION: 1, KERN_FLIP: False, KERN_VIEW: "auto", KERN_MAGNITUDE: False, KERN_ROW: 1,
     KERN_COL: 1, KERN_CHANNEL: "red", KERN_SHOW_EXPORT: False, KERN_GAUSS_SIZE: 7, KERN_GAUSS_SIGMA: 1.5,
     KERN_NOISE_KIND: "salt and pepper", KERN_NOISE_AMOUNT: 0.1, KERN_NOISE_SIZE: 3, KERN_NOISE_FILTER: "median",
+    KERN_EXPLORE_TAB: "slide",
 }
 # Every widget-held setting. The source picker is drawn on every run; the sample picker only for samples, and
 # the crop has no fixed default (it depends on the image).
