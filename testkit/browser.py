@@ -26,6 +26,11 @@ def enter_value(page, selector: str, value: str) -> None:
     wait_idle(page)
 
 
+def choose_part(page, label: str) -> None:
+    """Click `label` in a page's segmented switch between its parts (used instead of st.tabs)."""
+    page.locator('[data-testid="stButtonGroup"] button', has_text=label).first.click()
+
+
 def goto(page, base_url: str, url_path: str = "", query: str = "") -> None:
     """Open a page and wait for its first script run to finish."""
     page.goto(f"{base_url}/{url_path}{'?' + query if query else ''}")

@@ -4,7 +4,7 @@ pooling preset, resample transforms. Each step is timed from the click/pen-up un
 
 import time
 
-from testkit.browser import wait_idle
+from testkit.browser import choose_part, wait_idle
 from testkit.digits import canvas_box, click_tool, draw, wait_settled
 
 SIDEBAR = '[data-testid="stSidebarNav"]'
@@ -98,7 +98,7 @@ def run_lesson(page, url: str, on_step=lambda i: None) -> list[tuple[str, str, f
         "() => document.querySelector('[data-testid=\"pool-missed\"]')?.textContent.includes('Missed pixels: 28 of 64')",
         timeout=60_000), wait_idle(page, timeout=60_000)))
     timed(9, lambda: _open(page, "Transforms", RESAMPLE))
-    timed(10, lambda: _tf_click(page, lambda: page.get_by_role("tab", name="Random outcomes").click()))
+    timed(10, lambda: _tf_click(page, lambda: choose_part(page, "Random outcomes")))
     timed(11, lambda: _tf_click(page, lambda: page.locator(RESAMPLE).click()))
     on_step(len(STEPS))
     return out

@@ -5,7 +5,7 @@ import re
 import time
 
 from benchmarks.harness import Scenario
-from testkit.browser import enter_value, wait_idle
+from testkit.browser import choose_part, enter_value, wait_idle
 
 MAIN = '[data-testid="stMain"]'
 IMAGES_READY = ("n => { const imgs = [...document.querySelectorAll('[data-testid=stMain] img')];"
@@ -54,7 +54,7 @@ def _strip_change(page, i: int) -> float:
 
 
 def _grid_setup(page) -> None:
-    page.get_by_role("tab", name="Random outcomes").click()
+    choose_part(page, "Random outcomes")
     page.locator(".st-key-tf_grid_n").wait_for()
     wait_idle(page)
     slider = page.locator(".st-key-tf_grid_n input[type=range]")
@@ -81,7 +81,7 @@ def _grid_resample(page, i: int) -> float:
 
 def _batch_setup(page) -> None:
     _choose(page, "tf_preset", "MNIST training augmentation")  # loads on selection
-    page.get_by_role("tab", name="Dataset & DataLoader").click()
+    choose_part(page, "Dataset & DataLoader")
     page.locator(".st-key-tf_ds_n").wait_for()
     wait_idle(page)
     enter_value(page, ".st-key-tf_ds_n input", "1000")

@@ -9,7 +9,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from models.images import load_sample, to_gray
-from testkit.browser import SCREENSHOTS, goto, no_exceptions, shot, wait_idle
+from testkit.browser import SCREENSHOTS, choose_part, goto, no_exceptions, shot, wait_idle
 from testkit.layout import LAYOUTS
 
 pytestmark = pytest.mark.e2e
@@ -140,24 +140,20 @@ def test_malformed_link_shows_notice_and_defaults(page, live_server):
     no_exceptions(page)
 
 
-def _explore(page, part: str) -> None:
-    page.locator('[data-testid="stButtonGroup"] button', has_text=part).click()
-
-
 def test_explore_parts_render(page, live_server):
     open_kernels(page, live_server)
-    _explore(page, "2D Gaussian")
+    choose_part(page, "2D Gaussian")
     wait_idle(page)
     expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible()
-    _explore(page, "Linear vs non-linear filters")
+    choose_part(page, "Linear vs non-linear filters")
     wait_idle(page)
     expect(page.get_by_text("edges: median").first).to_be_visible()
     expect(page.locator(".js-plotly-plot")).to_have_count(0)  # only the chosen part is on the page
-    _explore(page, "Sliding window")
+    choose_part(page, "Sliding window")
     page.get_by_role("button", name="Next", exact=True).click()
     expect(page.get_by_text("Step 2 of").first).to_be_visible()  # stepped in the browser: no rerun
     no_exceptions(page)
-    _explore(page, "Linear vs non-linear filters")
+    choose_part(page, "Linear vs non-linear filters")
     page.set_viewport_size(TALL)
     page.wait_for_timeout(800)
     shot(page, "kernels_noise_tab")

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from models.images import load_sample
 from models.pipeline import run_stages, to_pil
 from models.pipeline_io import decode_url
-from testkit.browser import enter_value, goto, no_exceptions, shot, wait_idle
+from testkit.browser import choose_part, enter_value, goto, no_exceptions, shot, wait_idle
 from testkit.server import ROOT
 
 pytestmark = pytest.mark.e2e
@@ -117,14 +117,14 @@ def test_build_resample_and_download_code(page, live_server, tmp_path):
     assert main.get_by_text("drew: angle").first.inner_text() != drew_before or seed == int(seed_before)
     shot(page, "transforms_four_steps")
 
-    page.get_by_role("tab", name="Random outcomes").click()
+    choose_part(page, "Random outcomes")
     wait_idle(page)
     main.get_by_text(f"seed {seed + 11}", exact=True).wait_for()
     assert main.get_by_text("RandomRotation:").count() == 12
     images_loaded(page, 12)
     shot(page, "transforms_random_grid")
 
-    page.get_by_role("tab", name="Export & share").click()
+    choose_part(page, "Export & share")
     wait_idle(page)
     with page.expect_download() as info:
         page.locator(".st-key-tf_dl_code button").click()
@@ -146,7 +146,7 @@ def test_build_resample_and_download_code(page, live_server, tmp_path):
 
 def test_pipeline_files_and_shared_link(page, live_server, tmp_path):
     goto(page, live_server, "transforms")
-    page.get_by_role("tab", name="Export & share").click()
+    choose_part(page, "Export & share")
     wait_idle(page)
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"format": "convlab-transform-pipeline", "version": 1,
@@ -162,7 +162,7 @@ def test_pipeline_files_and_shared_link(page, live_server, tmp_path):
     wait_idle(page)
     page.locator(MAIN).get_by_text("Loaded good.json").wait_for()
     assert step_titles(page) == ["Grayscale", "ToImage", "ToDtype", "Normalize"]
-    page.get_by_role("tab", name="Stages").click()
+    choose_part(page, "Stages")
     wait_idle(page)
     page.locator(MAIN).get_by_text("Step 4 (Normalize) cannot run here").wait_for()
     shot(page, "transforms_impossible_step")
@@ -181,7 +181,7 @@ def test_dataloader_and_projector_screenshots(page, live_server):
     no_exceptions(page)
     shot(page, "transforms_projector")
     choose(page, "tf_preset", "MNIST training augmentation")  # loads on selection
-    page.get_by_role("tab", name="Dataset & DataLoader").click()
+    choose_part(page, "Dataset & DataLoader")
     wait_idle(page)
     main = page.locator(MAIN)
     main.get_by_text("Epoch 1, iteration 1 of 5").wait_for()
@@ -189,7 +189,7 @@ def test_dataloader_and_projector_screenshots(page, live_server):
     main.get_by_text("Epoch 1, iteration 2 of 5").wait_for()
     shot(page, "transforms_dataloader_projector")
     goto(page, live_server, "transforms")
-    page.get_by_role("tab", name="Dataset & DataLoader").click()
+    choose_part(page, "Dataset & DataLoader")
     wait_idle(page)
     shot(page, "transforms_dataloader_normal")
     no_exceptions(page)
@@ -270,11 +270,11 @@ def test_layouts_screenshots(browser, live_server, name, width, height, projecto
         page.locator(".st-key-tf_seed input").wait_for()
         shot(page, f"transforms_{name}")
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-        page.get_by_role("tab", name="Random outcomes").click()
+        choose_part(page, "Random outcomes")
         wait_idle(page)
         images_loaded(page, 8)
         shot(page, f"transforms_{name}_outcomes")
-        page.get_by_role("tab", name="Dataset & DataLoader").click()
+        choose_part(page, "Dataset & DataLoader")
         wait_idle(page)
         page.locator(MAIN).get_by_text("Epoch 1, iteration 1 of 5").wait_for()
         shot(page, f"transforms_{name}_dataloader")

@@ -12,7 +12,7 @@ NOTICE = "tf_notice"  # (kind, plain text): message about the last import/link (
 SEED = "tf_seed"  # int: seed before the whole pipeline
 ADD = "tf_add"  # str: catalogue entry chosen for "Add step"
 PRESET = "tf_preset"  # str: preset chosen (loads on selection)
-TAB = "tf_tab"  # str: open tab (Stages / Random outcomes / Export & share / Dataset & DataLoader)
+TAB = "tf_tab"  # str: the part of the result shown (Stages / Random outcomes / Export & share / Dataset & DataLoader)
 GRID_N = "tf_grid_n"  # int: outcomes in the random grid (8..16)
 IMPORT = "tf_import"  # uploaded pipeline JSON
 STEP_PREFIX = "tf_step_"  # + "<step id>_<param>" : one widget per step parameter; "<id>__on" enable toggle
@@ -32,7 +32,8 @@ DEFAULT_PRESET = "ImageNet training"
 # Settings held by widgets, with their defaults (None: the widget's own default). Streamlit forgets a widget's
 # value when a run does not draw it (another tab, another page, no image yet); these come back from SAVED.
 SETTINGS = {SEED: 0, PRESET: DEFAULT_PRESET, ADD: "RandomRotation", GRID_N: 12, DS_SOURCE: None, DS_N: 100,
-            DS_BATCH: 20, DS_SHUFFLE: True, DS_DROP: False, DS_SEED: 0, f"{IMAGE_PREFIX}_sample": None}
+            DS_BATCH: 20, DS_SHUFFLE: True, DS_DROP: False, DS_SEED: 0, f"{IMAGE_PREFIX}_sample": None,
+            TAB: "Stages"}
 
 
 def replace_steps(steps: list[dict], seed: int | None) -> None:

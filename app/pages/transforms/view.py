@@ -1,5 +1,5 @@
-"""The result section: seed and tabs (actions.VIEW), then the open tab in its own fragment (actions.BODY),
-which a parameter change redraws alone."""
+"""The result section: seed and the switch between its parts (actions.VIEW), then the chosen part in its own
+fragment (actions.BODY), which a parameter change redraws alone."""
 
 from dataclasses import dataclass
 
@@ -35,11 +35,10 @@ def view(picture: Picture | None) -> None:
         st.number_input("Seed", 0, MAX_SEED, key=state.SEED, width=240,
                         help="One torch.manual_seed(seed) before the whole pipeline, as the exported code does.")
         st.button("Resample (new seed)", on_click=actions.on_resample, key="tf_resample", icon=":material/casino:")
-    tabs = st.tabs(TABS, key=state.TAB, on_change="rerun")
-    for k, tab in enumerate(tabs):
-        with tab:
-            if tab.open:
-                body(k, picture)
+    # A switch rather than st.tabs: a tab panel re-scans its subtree for focusable elements on every DOM change.
+    chosen = st.segmented_control("Part of the result", TABS, key=state.TAB, required=True,
+                                  label_visibility="collapsed")
+    body(TABS.index(chosen or TABS[0]), picture)
 
 
 @st.fragment(key=actions.BODY)
