@@ -117,8 +117,9 @@ def reason_not_digit(features: dict[str, float], top_prob: float, s: dict) -> st
     return None
 
 
-def judge(logits, prepared: PreparedDigit, card: dict | None) -> Verdict:
-    """logits (10,) of one drawing, its PreparedDigit and the model card -> Verdict."""
+def judge(logits, prepared: PreparedDigit, card: dict | None, features: dict | None = None) -> Verdict:
+    """logits (10,) of one drawing, its PreparedDigit and the model card -> Verdict. `features`: its
+    ink_features(prepared), when the caller judges the same drawing for several models."""
     s = settings(card)
     probs = calibrated_probs(np.asarray(logits, np.float64).reshape(-1)[:10], s["temperature"])
     top = int(np.argmax(probs))
@@ -126,7 +127,7 @@ def judge(logits, prepared: PreparedDigit, card: dict | None) -> Verdict:
     if prepared.empty:
         return Verdict(None, p, "not_a_digit", "There is nothing to read: the picture is blank (or all one "
                                                "colour). Draw a digit first.")
-    why = reason_not_digit(ink_features(prepared), p, s)
+    why = reason_not_digit(ink_features(prepared) if features is None else features, p, s)
     if why is not None:
         return Verdict(None, p, "not_a_digit",
                        f"{why} The network must still pick one of the ten digits (it guessed {top}), "

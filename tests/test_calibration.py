@@ -101,3 +101,13 @@ def test_non_digit_drawings_are_seeded():
     assert all(w1 == w2 and all(np.array_equal(p, q) for p, q in zip(s1, s2, strict=True))
                for (_, s1, w1), (_, s2, w2) in zip(a, b, strict=True))
     assert non_digits.drawings(3, seed=2)[0][1][0].tolist() != a[0][1][0].tolist()
+
+
+def test_judge_uses_the_ink_features_it_is_given():
+    seven = next(g for g in unipen.gallery() if g["label"] == 7)
+    prepared = prepare_digit(unipen.render_strokes(seven["strokes"], seven["width"]))
+    features = confidence.ink_features(prepared)
+    assert confidence.judge(confident_logits(7), prepared, {}, features) == \
+        confidence.judge(confident_logits(7), prepared, {})
+    blob = {**features, "thickness": 1.0}  # the same drawing described as a blob
+    assert confidence.judge(confident_logits(7), prepared, {}, blob).kind == "not_a_digit"

@@ -11,7 +11,7 @@ from app.pages.digits.pictures import saliency_image, strip_image
 from components import feature_maps as fm
 from components.prediction import Answer, prediction
 from models import digit_analysis as da
-from models.confidence import judge
+from models.confidence import ink_features, judge
 from models.mnist_cnn import MODEL_CHOICES, WeightsError
 from models.preprocess import PreparedDigit
 from models.saliency import saliency
@@ -33,10 +33,10 @@ _TABLE_CSS = ("<style>.dc-cmp{border-collapse:collapse;color:#000;width:100%}.dc
 
 
 def verdict_answer(logits: np.ndarray, probs: np.ndarray, prepared: PreparedDigit, card: dict,
-                   truth: int | None = None) -> Answer:
+                   truth: int | None = None, features: dict | None = None) -> Answer:
     """Answer shown for one model: models.confidence.judge decides confident / unsure / not a digit."""
     ranking = np.argsort(-probs, kind="stable")
-    verdict = judge(logits, prepared, card)
+    verdict = judge(logits, prepared, card, features)
     return Answer(probs, int(ranking[0]), int(ranking[1]), verdict.kind, verdict.message, truth, verdict.prob)
 
 
@@ -53,17 +53,21 @@ def _accuracy(card: dict, *keys: str) -> str:
     return f"{100 * value if value <= 1 else value:.1f} %"
 
 
-def comparison(x, prepared: PreparedDigit) -> None:
-    """Both shipped models on this input: answer and confidence in words, as one small table."""
+def comparison(x, prepared: PreparedDigit, features: dict | None, known: dict) -> None:
+    """Both shipped models on this input: answer and confidence in words, as one small table.
+    features: ink_features(prepared) (None for a blank input); known: {model name: logits (10,)} already
+    computed for this input."""
     rows = []
     for name, label in MODEL_CHOICES.items():
-        try:
-            model = cache.digit_model(name)
-        except WeightsError:
-            rows.append((label, "–", "could not be loaded", "–"))
-            continue
-        logits = da.logits_of(model, x)
-        verdict = judge(logits, prepared, _card(name))
+        if name in known:
+            logits = known[name]
+        else:
+            try:
+                logits = da.logits_of(cache.digit_model(name), x)
+            except WeightsError:
+                rows.append((label, "–", "could not be loaded", "–"))
+                continue
+        verdict = judge(logits, prepared, _card(name), features)
         kind = {"confident": f"{100 * verdict.prob:.0f}% sure", "unsure": f"not sure ({100 * verdict.prob:.0f}%)",
                 "not_a_digit": "doesn't look like a digit"}.get(verdict.kind, verdict.kind)
         answer = "?" if verdict.kind == "not_a_digit" else str(int(np.argmax(logits)))
@@ -90,11 +94,13 @@ def why(model, x, result: da.Analysis, version: int) -> None:
 def answer_column(choice, x, prepared: PreparedDigit | None, result: da.Analysis, truth, version: int) -> None:
     """Everything beside the input for one classified input."""
     prepared = prepared if prepared is not None else PreparedDigit(x, {}, empty=False)
-    prediction(verdict_answer(result.acts["logits"], result.probs, prepared, _card(choice.name), truth), version)
+    features = None if prepared.empty else ink_features(prepared)  # once for the three verdicts below
+    logits = result.acts["logits"]
+    prediction(verdict_answer(logits, result.probs, prepared, _card(choice.name), truth, features), version)
     if prepared.stages:
         fm.board("digits_strip", [[fm.image_tile("digits_strip", "", strip_image(prepared.stages), caption=(
             "what you drew → cropped to the ink → longer side fitted to 20 px → centred in 28×28 "
             "(what the model sees)"))]], version=version)
-    comparison(x, prepared)
+    comparison(x, prepared, features, {choice.name: logits} if choice.name in MODEL_CHOICES else {})
     st.markdown(SHIFT)
     why(choice.model, x, result, version)
