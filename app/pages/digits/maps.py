@@ -79,7 +79,7 @@ def enlarged(x, maps: dict, ranges: dict, kernels: dict, chosen: MapSettings) ->
         tiles = [fm.image_tile("zoom-input", "its input: the 28×28 digit", fit_tile(grey, size))]
     elif layer.startswith("pool"):
         tiles = [fm.image_tile("zoom-input", f"its input: {source} map {index + 1}",
-                               fm.single(maps[source], ranges[source], index, size))]
+                               *fm.single(maps[source], ranges[source], index, size))]
     else:
         tiles = [fm.image_tile("zoom-input", f"its input: all {maps[source].shape[0]} {source} maps",
                                fm.compose(maps[source], ranges[source], 5, 44))]
@@ -92,6 +92,6 @@ def enlarged(x, maps: dict, ranges: dict, kernels: dict, chosen: MapSettings) ->
                                    f"{len(k)} × 3×3", kimg, caption=f"{how}, plus a bias, then ReLU"))
     note = "" if layer in kernels else "max pool 2×2: each pixel keeps the largest of 4 input pixels; no weights"
     tiles.append(fm.image_tile("zoom-map", f"{layer} map {index + 1} ({h}×{w})",
-                               fm.single(maps[layer], ranges[layer], index, size), caption=note))
+                               *fm.single(maps[layer], ranges[layer], index, size), caption=note))
     st.markdown(f"**One map up close: {layer} map {index + 1}.** Click any map above to enlarge it here.")
     fm.board("digits_zoom", [tiles])
