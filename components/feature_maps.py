@@ -149,9 +149,8 @@ def map_tile(layer: str, title: str, maps: np.ndarray, ranges: np.ndarray, cols:
     n, h, w = maps.shape
     zoom = max(1, cell // max(h, w))
     scale = 2 if zoom % 2 == 0 else 1
-    gap = GAP // scale
-    rgb = compose(maps, ranges, cols, zoom // scale * max(h, w), gap=gap, lut=lut)
-    z = zoom // scale
+    z, gap = zoom // scale, GAP // scale
+    rgb = compose(maps, ranges, cols, z * max(h, w), gap=gap, lut=lut)
     return Tile(layer, title, png_data_url(rgb), rgb.shape[1], rgb.shape[0], alt=f"{layer}: {n} maps of {h}x{w}",
                 caption=caption, pickable=pickable, cols=cols, n=n, ch=h * z, cw=w * z, gap=gap, scale=scale)
 
