@@ -67,11 +67,12 @@ def comparison(x, prepared: PreparedDigit, features: dict | None, known: dict) -
             except WeightsError:
                 rows.append((label, "–", "could not be loaded", "–"))
                 continue
-        verdict = judge(logits, prepared, _card(name), features)
+        card = _card(name)
+        verdict = judge(logits, prepared, card, features)
         kind = {"confident": f"{100 * verdict.prob:.0f}% sure", "unsure": f"not sure ({100 * verdict.prob:.0f}%)",
                 "not_a_digit": "doesn't look like a digit"}.get(verdict.kind, verdict.kind)
         answer = "?" if verdict.kind == "not_a_digit" else str(int(np.argmax(logits)))
-        rows.append((label, answer, kind, _accuracy(_card(name), "unipen_validation_default", "unipen_validation")))
+        rows.append((label, answer, kind, _accuracy(card, "unipen_validation_default", "unipen_validation")))
     body = "".join(f'<tr><td>{html.escape(m)}</td><td class="dc-a">{html.escape(a)}</td><td>{html.escape(k)}</td>'
                    f'<td>{html.escape(acc)}</td></tr>' for m, a, k, acc in rows)
     answers = {a for _, a, _, _ in rows}
