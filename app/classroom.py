@@ -19,7 +19,7 @@ REPLICA_ENV = "CONVLAB_REPLICA"  # this process's name behind the load balancer,
 UNLOCKED = "classroom_unlocked"  # bool in st.session_state
 TYPED = "classroom_code"  # the text input's key
 CHECKED = "classroom_checked"  # the last typed code that was checked (each new one is one guess)
-REMEMBER = "classroom_remember"  # True on the run after unlocking: write the cookie once
+REMEMBER = "classroom_remember"  # True once the code was typed: this session writes the cookie
 GUESSES = "classroom_guesses"  # list[float]: monotonic times of this session's wrong guesses
 MAX_GUESSES = 5  # wrong guesses allowed per window ...
 GUESS_WINDOW_S = 60.0  # ... of this many seconds
@@ -79,9 +79,10 @@ def gate() -> None:
     if not st.session_state.get(UNLOCKED) and token_matches(st.context.cookies.get(COOKIE), expected, secret):
         st.session_state[UNLOCKED] = True
     if st.session_state.get(UNLOCKED):
-        if st.session_state.pop(REMEMBER, False):
+        if st.session_state.get(REMEMBER):
             from components.browser_cookie import set_session_cookie
 
+            # On every run of this session: a run replaced by the next before the browser drew it writes nothing.
             set_session_cookie(COOKIE, class_token(expected, secret))
         return
     st.title("Join the class")

@@ -6,6 +6,7 @@ X-ConvLab-Upstream header naming the process that answered each HTTP request.
 
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -138,11 +139,22 @@ def test_projector_home_shows_the_join_address_and_qr_code(browser, classroom):
         context.close()
 
 
+def _class_cookie(context, page, timeout_s: float = 15.0) -> dict:
+    """The class cookie, once the page's tiny JS element has written it (its module loads after the run)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        found = [c for c in context.cookies() if c["name"] == "convlab_class"]
+        if found:
+            return found[0]
+        page.wait_for_timeout(100)
+    raise AssertionError(f"no convlab_class cookie {timeout_s:.0f} s after joining")
+
+
 def test_the_code_is_asked_once_per_browser_session(browser, classroom):
     context, page = _student(browser)
     try:
         _join(page, classroom.url)
-        cookie = next(c for c in context.cookies() if c["name"] == "convlab_class")
+        cookie = _class_cookie(context, page)
         assert CODE not in cookie["value"] and cookie["expires"] == -1  # a session cookie holding no code
         for url in (classroom.url, classroom.url.rstrip("/") + "/pooling"):  # a reload and a deep link
             page.goto(url)
