@@ -9,7 +9,7 @@ heatmaps or st.image calls would cost far more. Clicking a tile of a pickable gr
 import base64
 import html
 import io
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import streamlit as st
@@ -170,7 +170,7 @@ def board(key: str, rows: list[list[Tile]], version: int = 0) -> tuple[str, int]
 
     Pictures are 1.5x larger in projector mode; titles and captions use the theme's figure text size."""
     on = projector()
-    data = {"rows": [[dict(vars(t)) for t in row] for row in rows], "zoom": 1.5 if on else 1.0,  # asdict deep-copies
+    data = {"rows": [[asdict(t) for t in row] for row in rows], "zoom": 1.5 if on else 1.0,
             "version": version, "font": font_size()}
     result = _board(key=key, data=data, on_picked_change=lambda: None, width="stretch")
     picked = getattr(result, "picked", None)
