@@ -3,7 +3,8 @@
     python -m models.train [--data pen|mnist] [--epochs F] [--data-root P] [--seed S] [--out DIR] [--threads N]
 
 --data pen (default): MNIST train + the UNIPEN train writers (minus a held-out part used for calibration),
-each pen digit drawn several times like on the page's canvas (models.unipen), all through prepare_digit.
+each pen digit drawn several times like on the page's canvas (models.unipen), plus each pen 1 redrawn with a
+long continental flag (--flagged-ones, models.unipen.with_long_flag), all through prepare_digit.
 --data mnist: MNIST train only, same recipe ("MNIST only (as in the course)").
 Writes <out>/mnist_pen.pt or mnist_only.pt (state_dict, loads with weights_only=True) and the model card
 <out>/<same>.json, then fills the card's evaluation with models.evaluate. Same seed and data, same weights.
