@@ -197,12 +197,12 @@ def test_reload_finds_its_job_and_a_closed_tab_frees_the_slot(browser, live_serv
         closed_at = time.monotonic()
         second = context.new_page()
         goto(second, live_server, "anatomy")
-        start_training(second, "1", "512")
+        start_training(second, "20", "16")  # long enough that Stop always lands before the end
         _wait_iterating(second, timeout=int((GRACE_SECONDS + 120) * 1000))
         waited = time.monotonic() - closed_at
         assert waited < GRACE_SECONDS + 90, waited  # the orphan's slot came free
         second.get_by_role("button", name="Stop").click()
-        second.get_by_text("Stopped").first.wait_for(timeout=60_000)
+        second.get_by_text("Stopped after").first.wait_for(timeout=60_000)
         no_exceptions(second)
     finally:
         context.close()
