@@ -85,6 +85,16 @@ def digits_at():
     return app_at(PAGE)
 
 
+def widget(at, kind: str, key: str):
+    """Widget `key`. After a fragment-only rerun AppTest holds just the rerun fragments' elements (the
+    browser keeps the others on screen), so a widget elsewhere needs one plain rerun of the page first."""
+    try:
+        return getattr(at, kind)(key=key)
+    except KeyError:
+        at.run()
+        return getattr(at, kind)(key=key)
+
+
 def draw(at, pixels):
     at.session_state[state.DIGITS_DRAWING] = pixels
     at.run()
@@ -101,7 +111,7 @@ def test_blank_canvas_prompts_to_draw(digits_at):
 
 
 def test_the_pen_model_is_the_default_and_both_models_are_offered(digits_at):
-    control = digits_at.radio(key=state.DIGITS_MODEL)
+    control = widget(digits_at, "radio", state.DIGITS_MODEL)
     assert control.value == "pen"
     assert len(control.options) == 2
     assert [c.value for c in digits_at.caption if "UNIPEN" in c.value] or "UNIPEN" in captions(digits_at)
@@ -112,7 +122,7 @@ def test_the_pen_model_is_the_default_and_both_models_are_offered(digits_at):
 def test_answer_and_verdict_equal_the_offline_model(digits_at, name, drawing):
     pixels = {"one": ONE, "seven": SEVEN, "x": X_MARK, "all ink": ALL_INK, "mostly ink": MOSTLY_INK}[drawing]
     at = digits_at
-    at.radio(key=state.DIGITS_MODEL).set_value(name).run()
+    widget(at, "radio", state.DIGITS_MODEL).set_value(name).run()
     label = draw(at, pixels)
     if drawing in ("all ink", "mostly ink"):  # no forced pick at all: the page says why in words
         assert label == "" and "pick one of ten digits" in page_html(at)
@@ -122,7 +132,7 @@ def test_answer_and_verdict_equal_the_offline_model(digits_at, name, drawing):
     assert prediction_block(at)["kind"] == kind
     if kind == "not_a_digit":  # honest words, not "8, 94 % sure"
         assert "% sure ·" not in page_html(at).split('data-testid="digit-prediction"')[1].split("</div></div>")[0]
-    at.radio(key=state.DIGITS_MODEL).set_value("pen").run()
+    widget(at, "radio", state.DIGITS_MODEL).set_value("pen").run()
 
 
 def test_comparison_shows_both_models_answers(digits_at):
@@ -168,22 +178,22 @@ def test_unreadable_input_gives_a_warning_not_a_traceback(digits_at):
 def test_every_control_runs_and_numbering_is_one_based(digits_at):
     at = digits_at
     draw(at, SEVEN)
-    at.slider(key=state.DIGITS_STROKE).set_value(30).run()
+    widget(at, "slider", state.DIGITS_STROKE).set_value(30).run()
     for mode in ("per map", "global", "per layer"):
-        at.button_group(key=state.DIGITS_SCALE).set_value(mode).run()
+        widget(at, "button_group", state.DIGITS_SCALE).set_value(mode).run()
         assert not at.exception, at.exception
-    at.toggle(key=state.DIGITS_RELU).set_value(False).run()
+    widget(at, "toggle", state.DIGITS_RELU).set_value(False).run()
     assert "conv2</b> before ReLU" in captions(at)
-    at.toggle(key=state.DIGITS_WHY).set_value(True).run()
+    widget(at, "toggle", state.DIGITS_WHY).set_value(True).run()
     for method in ("gradient", "occlusion"):
-        at.button_group(key=state.DIGITS_WHY_METHOD).set_value(method).run()
+        widget(at, "button_group", state.DIGITS_WHY_METHOD).set_value(method).run()
         assert not at.exception, at.exception
         assert f"({method})" in captions(at)
     for layer, count in (("pool1", 10), ("conv2", 20), ("pool2", 20), ("conv1", 10)):
-        at.selectbox(key=state.DIGITS_ZOOM_LAYER).set_value(layer).run()
-        assert at.number_input(key=state.DIGITS_ZOOM_INDEX).min == 1
-        assert at.number_input(key=state.DIGITS_ZOOM_INDEX).max == count
-        at.number_input(key=state.DIGITS_ZOOM_INDEX).set_value(count).run()
+        widget(at, "selectbox", state.DIGITS_ZOOM_LAYER).set_value(layer).run()
+        assert widget(at, "number_input", state.DIGITS_ZOOM_INDEX).min == 1
+        assert widget(at, "number_input", state.DIGITS_ZOOM_INDEX).max == count
+        widget(at, "number_input", state.DIGITS_ZOOM_INDEX).set_value(count).run()
         assert not at.exception, at.exception
         assert f"{layer} map {count} " in captions(at)
     assert shown_label(at) == "7"
@@ -203,11 +213,11 @@ def test_settings_survive_test_set_and_model_switches():
     at = app_at(PAGE)
     draw(at, SEVEN)
     for key, (kind, value) in SETTINGS.items():
-        _widget(at, kind, key).set_value(value).run()
+        widget(at, kind, key).set_value(value).run()
     path = [(state.DIGITS_SOURCE, "Test set"), (state.DIGITS_MODEL, "mnist"), (state.DIGITS_SOURCE, "Draw"),
             (state.DIGITS_MODEL, "pen")]
     for key, value in path:
-        (at.radio if key == state.DIGITS_MODEL else at.button_group)(key=key).set_value(value).run()
+        widget(at, "radio" if key == state.DIGITS_MODEL else "button_group", key).set_value(value).run()
         assert not at.exception, at.exception
         draw(at, SEVEN)
         for skey, (kind, expected) in SETTINGS.items():
@@ -220,19 +230,19 @@ def test_settings_survive_test_set_and_model_switches():
 def test_test_set_is_numbered_from_one_and_the_misclassified_gallery_works(digits_at):
     at = digits_at
     sample = load_test_sample()
-    at.button_group(key=state.DIGITS_SOURCE).set_value("Test set").run()
+    widget(at, "button_group", state.DIGITS_SOURCE).set_value("Test set").run()
     assert not at.exception, at.exception
-    picker = at.number_input(key=state.DIGITS_PICK)
+    picker = widget(at, "number_input", state.DIGITS_PICK)
     assert (picker.min, picker.max) == (1, len(sample.labels))
     picker.set_value(4).run()
     assert f"True label: <b>{sample.labels[3]}</b>" in page_html(at)
     assert "Test digit #4" in captions(at)
-    at.button_group(key=state.DIGITS_GALLERY).set_value("Misclassified").run()
+    widget(at, "button_group", state.DIGITS_GALLERY).set_value("Misclassified").run()
     assert not at.exception, at.exception
-    first = at.selectbox(key=state.DIGITS_PICK_WRONG).value
+    first = widget(at, "selectbox", state.DIGITS_PICK_WRONG).value
     assert "✗ wrong" in page_html(at)
     assert shown_label(at) != str(sample.labels[first])
-    at.button_group(key=state.DIGITS_SOURCE).set_value("Draw").run()
+    widget(at, "button_group", state.DIGITS_SOURCE).set_value("Draw").run()
     assert draw(at, ONE) == "1"
 
 
@@ -250,13 +260,13 @@ def test_session_trained_model_is_a_third_choice_selected_once():
     at.session_state[session.TRAINED_MODEL] = _always_five()
     at.session_state[session.TRAINED_MODEL_INFO] = {"epochs": 1}
     assert draw(at, ONE) == "5"
-    control = at.radio(key=state.DIGITS_MODEL)
+    control = widget(at, "radio", state.DIGITS_MODEL)
     assert control.value == state.TRAINED and len(control.options) == 3
     assert any("the model you trained" in i.value and "epochs" in i.value for i in at.info)
     control.set_value("pen").run()
     assert shown_label(at) == "1"
     draw(at, ONE)  # the student's choice holds on the next run
-    assert at.radio(key=state.DIGITS_MODEL).value == "pen" and not at.info
+    assert widget(at, "radio", state.DIGITS_MODEL).value == "pen" and not at.info
 
 
 def test_projector_mode_renders():
@@ -284,7 +294,7 @@ def test_unloadable_weights_give_a_clear_message_and_keep_the_settings(monkeypat
         for key, (kind, _) in SETTINGS.items():
             if key not in (state.DIGITS_WHY, state.DIGITS_WHY_METHOD):
                 _widget(at, kind, key)  # drawn (raises KeyError otherwise)
-        at.button_group(key=state.DIGITS_SOURCE).set_value("Test set").run()
+        widget(at, "button_group", state.DIGITS_SOURCE).set_value("Test set").run()
         assert not at.exception, at.exception
     finally:
         monkeypatch.undo()
@@ -296,7 +306,7 @@ def test_a_trained_model_of_another_shape_is_not_offered():
     at.session_state[session.TRAINED_MODEL] = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 10))
     assert draw(at, ONE) == "1"
     assert any("not the digit CNN's shape" in w.value for w in at.warning)
-    assert len(at.radio(key=state.DIGITS_MODEL).options) == 2
+    assert len(widget(at, "radio", state.DIGITS_MODEL).options) == 2
 
 
 def test_card_accuracies_are_read_defensively():

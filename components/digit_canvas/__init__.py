@@ -53,8 +53,20 @@ def decode_png(data_url: str) -> np.ndarray | None:
         return None
 
 
+def drawing_from(value) -> Drawing:
+    """The canvas's "drawing" value (st.session_state[key].get("drawing")) -> a Drawing."""
+    if not isinstance(value, dict):
+        return Drawing(None, 0, 0)
+    try:
+        strokes, seq = int(value.get("strokes") or 0), int(value.get("seq") or 0)
+    except (TypeError, ValueError, OverflowError):
+        return Drawing(None, 0, 0)
+    pixels = decode_png(value.get("png")) if strokes else None
+    return Drawing(pixels, seq, strokes, bool(value.get("replayed")) and pixels is not None)
+
+
 def digit_canvas(key: str, stroke_width: int = 18, ack_selector: str | None = None, epoch: int = 0,
-                 replay: dict | None = None) -> Drawing:
+                 replay: dict | None = None, on_change=None) -> Drawing:
     """Mount the canvas; return the latest drawing sent by this browser session.
 
     ack_selector: CSS selector of an element whose data-version the page sets to the Drawing.seq
@@ -62,15 +74,11 @@ def digit_canvas(key: str, stroke_width: int = 18, ack_selector: str | None = No
     epoch: a new value wipes the browser's strokes (the browser may keep the old canvas when it comes back).
     replay: {"id": str, "strokes": [[[x, y], ...], ...] in 280x280 canvas pixels, "width": pen px}; a new id
     makes the canvas draw those strokes (animated, about half a second) and send them like a pen-up.
+    on_change: callback run when the browser sends a drawing (read it with drawing_from(st.session_state[key])).
     The canvas is shown at most 280 CSS px wide (420 in projector mode) and never wider than its column.
     """
     size = SIZE_PROJECTOR if projector() else SIZE_NORMAL
     result = _component(key=key, data={"size": size, "stroke": int(stroke_width), "ack": ack_selector,
                                        "epoch": int(epoch), "replay": replay},
-                        default={"drawing": None}, on_drawing_change=lambda: None, width="stretch")
-    value = getattr(result, "drawing", None) or {}
-    if not isinstance(value, dict):
-        return Drawing(None, 0, 0)
-    strokes = int(value.get("strokes") or 0)
-    pixels = decode_png(value.get("png")) if strokes else None
-    return Drawing(pixels, int(value.get("seq") or 0), strokes, bool(value.get("replayed")) and pixels is not None)
+                        default={"drawing": None}, on_drawing_change=on_change or (lambda: None), width="stretch")
+    return drawing_from(getattr(result, "drawing", None))

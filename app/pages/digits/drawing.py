@@ -1,14 +1,13 @@
 """The "Draw" input: pen width, the canvas, and a gallery of real pen-written digits to replay onto it."""
 
-from dataclasses import dataclass
-
-import numpy as np
 import streamlit as st
 
+from app.fragments import rerun_page, rerun_parts
 from app.pages.digits import cache, state
+from app.pages.digits.current import canvas_key
+from app.pages.digits.parts import OUTPUTS
 from components import feature_maps as fm
 from components.digit_canvas import digit_canvas
-from components.layout import plain
 from models.content_id import content_id
 
 DONE = '[data-testid="digits-done"]'
@@ -17,25 +16,15 @@ ATTRIBUTION = ("Real pen-written digits from UNIPEN (train_r01_v07, CC BY 4.0), 
                "was trained on. Click one: it is drawn onto the canvas stroke by stroke.")
 
 
-@dataclass(frozen=True)
-class Drawn:
-    pixels: np.ndarray | None  # what the canvas (or an injected drawing) holds; None when blank
-    version: int  # the canvas's update counter
-
-
 def forget_drawing() -> None:
-    """Switching input unmounts the canvas, but a fragment rerun keeps its last drawing: drop it."""
+    """Input switch callback: the canvas is unmounted, but Streamlit would keep its last drawing, so drop
+    it; then every part of the page shows the new input."""
     ss = st.session_state
     ss.pop(canvas_key(), None)
     ss.pop(state.DIGITS_REPLAY, None)
     ss.pop(state.DIGITS_REPLAY_NOTE, None)
     ss[state.DIGITS_CANVAS_EPOCH] = ss.get(state.DIGITS_CANVAS_EPOCH, 0) + 1
-
-
-def canvas_key() -> str:
-    """The canvas's widget key, new with every epoch: the browser keeps a widget's last value under its key
-    and would send the old drawing again when Draw comes back."""
-    return f"{state.DIGITS_CANVAS}-{st.session_state.get(state.DIGITS_CANVAS_EPOCH, 0)}"
+    rerun_page()
 
 
 def _replay(index: int) -> None:
@@ -66,19 +55,14 @@ def pen_gallery() -> None:
               on_click=lambda: ss.update({state.DIGITS_PEN_PAGE: int(ss.get(state.DIGITS_PEN_PAGE) or 0) + 1}))
 
 
-def draw_input() -> Drawn:
+def draw_input() -> None:
     """The canvas, then its pen width and the gallery (drawn first into a slot above them, filled last, so a
-    gallery click or a new width reaches the canvas in the same run)."""
+    gallery click or a new width reaches the canvas in the same run). A drawing the browser sends reruns
+    the answer, the diagram and the maps, not this column (the canvas already shows it)."""
     slot = st.container()
     stroke = st.slider("Pen width", 6, 40, key=state.DIGITS_STROKE,
                        help="In pixels of a 280-pixel canvas (scaled up with the canvas on a projector).")
     pen_gallery()
     with slot:
-        canvas = digit_canvas(canvas_key(), stroke, ack_selector=DONE,
-                              epoch=st.session_state.get(state.DIGITS_CANVAS_EPOCH, 0),
-                              replay=st.session_state.get(state.DIGITS_REPLAY))
-        note = st.session_state.get(state.DIGITS_REPLAY_NOTE)
-        if note and canvas.replayed:
-            st.caption(plain(note))
-    injected = st.session_state.get(state.DIGITS_DRAWING)
-    return Drawn(canvas.pixels if injected is None else injected, canvas.seq)
+        digit_canvas(canvas_key(), stroke, ack_selector=DONE, epoch=st.session_state.get(state.DIGITS_CANVAS_EPOCH, 0),
+                     replay=st.session_state.get(state.DIGITS_REPLAY), on_change=lambda: rerun_parts(*OUTPUTS))

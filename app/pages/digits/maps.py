@@ -1,14 +1,17 @@
 """Feature maps, layer by layer, and one map up close beside its kernels and its input.
 
-The settings (colour scale, before/after ReLU, which map is enlarged) are drawn on every run, even
-when there is nothing to show, so they survive every path through the page."""
+The settings (colour scale, before/after ReLU, which map is enlarged) are their own part of the page,
+drawn on every full run even when there is nothing to show, so they survive every path through it; the
+maps read them from session state."""
 
 from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
 
+from app.fragments import rerun_parts
 from app.pages.digits import state
+from app.pages.digits.parts import MAPS, SETTINGS
 from app.pages.digits.pictures import LAYER_INPUT, ZOOMABLE, feature_rows, fit_tile, kernel_tile
 from components import feature_maps as fm
 from components.kernel_pictures import kernel_picture
@@ -26,26 +29,41 @@ class MapSettings:
     index: int  # enlarged map, 0-based
 
 
-def settings() -> MapSettings:
+def heading() -> None:
     st.header("Feature maps, layer by layer")
     explain("Your drawing is cropped, shrunk to 20 px and centred in a 28×28 frame, the way MNIST's digits were "
             "made; then the CNN (two 3×3 convolution layers, two poolings, two fully connected layers) classifies "
             "it. Every map below is recomputed while you draw: **click any map** to enlarge it beside the kernels "
             "that made it and the input they looked at.", label="What happens here")
+
+
+@st.fragment(key=SETTINGS)
+def settings() -> None:
+    """The map settings. A change reruns the maps (and these settings, when the layer changes the map count)."""
     ss = st.session_state
     pending = ss.pop(state.DIGITS_ZOOM_PENDING, None)
     if pending is not None:
         ss[state.DIGITS_ZOOM_LAYER], ss[state.DIGITS_ZOOM_INDEX] = pending
+    maps_only = {"on_change": rerun_parts, "args": (MAPS,)}
     c1, c2 = st.columns(2)
-    mode = c1.segmented_control("Colour scale", ["per map", "per layer", "global"], key=state.DIGITS_SCALE)
-    after = c2.toggle("Show conv maps after ReLU", key=state.DIGITS_RELU,
-                      help="Before ReLU maps can be negative (blue); ReLU sets those to 0.")
+    c1.segmented_control("Colour scale", ["per map", "per layer", "global"], key=state.DIGITS_SCALE, **maps_only)
+    c2.toggle("Show conv maps after ReLU", key=state.DIGITS_RELU, **maps_only,
+              help="Before ReLU maps can be negative (blue); ReLU sets those to 0.")
     c3, c4 = st.columns(2)
-    layer = c3.selectbox("Map up close: layer", ZOOMABLE, key=state.DIGITS_ZOOM_LAYER)
+    layer = c3.selectbox("Map up close: layer", ZOOMABLE, key=state.DIGITS_ZOOM_LAYER,
+                         on_change=rerun_parts, args=(SETTINGS, MAPS))
     count = MAP_COUNT[layer]
     ss[state.DIGITS_ZOOM_INDEX] = int(np.clip(ss.get(state.DIGITS_ZOOM_INDEX) or 1, 1, count))
-    index = int(c4.number_input(f"Map (1–{count})", 1, count, key=state.DIGITS_ZOOM_INDEX))
-    return MapSettings(mode or "per layer", bool(after), layer, index - 1)
+    c4.number_input(f"Map (1–{count})", 1, count, key=state.DIGITS_ZOOM_INDEX, **maps_only)
+
+
+def chosen_settings() -> MapSettings:
+    """The map settings from session state (state.init_defaults() has filled them)."""
+    ss = st.session_state
+    layer = ss.get(state.DIGITS_ZOOM_LAYER)
+    layer = layer if layer in MAP_COUNT else "conv1"
+    index = int(np.clip(ss.get(state.DIGITS_ZOOM_INDEX) or 1, 1, MAP_COUNT[layer]))
+    return MapSettings(ss.get(state.DIGITS_SCALE) or "per layer", bool(ss.get(state.DIGITS_RELU)), layer, index - 1)
 
 
 def kernel_tiles(model) -> tuple[dict, dict]:
@@ -62,9 +80,9 @@ def feature_maps(model, result: da.Analysis, x, chosen: MapSettings, version: in
     kernels, tiles = kernel_tiles(model)
     rows = feature_rows(maps, ranges, chosen.after, tiles, result.acts)
     picked = fm.board("digits_maps", rows, version)
-    if picked is not None and picked[0] in maps:  # the zoom widgets are drawn above: apply it in a rerun
-        st.session_state[state.DIGITS_ZOOM_PENDING] = (picked[0], picked[1] + 1)
-        st.rerun(scope="fragment")
+    if picked is not None and picked[0] in maps and (picked[0], picked[1]) != (chosen.layer, chosen.index):
+        st.session_state[state.DIGITS_ZOOM_PENDING] = (picked[0], picked[1] + 1)  # the zoom widgets are above
+        st.rerun()
     enlarged(x, maps, ranges, kernels, chosen)
 
 

@@ -30,10 +30,7 @@ def _without_paths(text: str) -> str:
 def _trained() -> MnistCNN | None:
     """This session's model from the Anatomy page, if it has the digit CNN's shape."""
     trained = st.session_state.get(session.TRAINED_MODEL)
-    if trained is not None and not isinstance(trained, MnistCNN):
-        st.warning("The model trained this session is not the digit CNN's shape, so it is not offered here.")
-        return None
-    return trained
+    return trained if isinstance(trained, MnistCNN) else None
 
 
 def labels() -> dict[str, str]:
@@ -52,27 +49,44 @@ def _follow_new_training(trained: MnistCNN | None) -> None:
         ss[state.DIGITS_MODEL] = state.TRAINED
 
 
-def choose_model() -> Choice:
-    """The model selector and the chosen model. Never raises for bad weights: model is None and the
-    reason is shown, so the rest of the page (and its settings) is still drawn."""
-    trained = _trained()
+def chosen() -> Choice:
+    """The chosen model, from session state (no widgets). Never raises for bad weights: model is None
+    (model_selector() says why)."""
     options = labels()
-    _follow_new_training(trained)
-    if st.session_state.get(state.DIGITS_MODEL) not in options:
-        st.session_state[state.DIGITS_MODEL] = state.DEFAULT_MODEL
-    name = st.radio("Model", list(options), format_func=options.get, key=state.DIGITS_MODEL, horizontal=True,
-                    help="Two copies of the same small CNN, trained on different data.")
+    name = st.session_state.get(state.DIGITS_MODEL)
     name = name if name in options else state.DEFAULT_MODEL
     if name == state.TRAINED:
+        trained = _trained()
+        return Choice(name, trained, f"trained-{id(trained)}", options[name])
+    try:
+        return Choice(name, cache.digit_model(name), name, options[name])
+    except WeightsError:
+        return Choice(name, None, name, options[name])
+
+
+def model_selector(on_change) -> Choice:
+    """The model selector (on_change: its callback) and what it chose, with a message when the model is
+    not the digit CNN's shape or its weights cannot be loaded."""
+    trained = st.session_state.get(session.TRAINED_MODEL)
+    if trained is not None and not isinstance(trained, MnistCNN):
+        st.warning("The model trained this session is not the digit CNN's shape, so it is not offered here.")
+    options = labels()
+    _follow_new_training(_trained())
+    if st.session_state.get(state.DIGITS_MODEL) not in options:
+        st.session_state[state.DIGITS_MODEL] = state.DEFAULT_MODEL
+    st.radio("Model", list(options), format_func=options.get, key=state.DIGITS_MODEL, horizontal=True,
+             help="Two copies of the same small CNN, trained on different data.", on_change=on_change)
+    choice = chosen()
+    if choice.name == state.TRAINED:
         info = st.session_state.get(session.TRAINED_MODEL_INFO) or {}
         detail = ", ".join(f"{k}: {v}" for k, v in info.items())
         st.info("Using **the model you trained** on the Anatomy page (this session only"
                 + (f"; {plain(detail)})." if detail else ")."))
-        return Choice(name, trained, f"trained-{id(trained)}", options[name])
-    try:
-        return Choice(name, cache.digit_model(name), name, options[name])
-    except WeightsError as exc:
-        log.warning("digit model %s refused: %s", name, exc)
-        st.error(plain(f"The model “{options[name]}” could not be loaded, so nothing is classified. "
-                       f"{_without_paths(str(exc))}"))
-        return Choice(name, None, name, options[name])
+    elif choice.model is None:
+        try:
+            cache.digit_model(choice.name)
+        except WeightsError as exc:
+            log.warning("digit model %s refused: %s", choice.name, exc)
+            st.error(plain(f"The model “{choice.label}” could not be loaded, so nothing is classified. "
+                           f"{_without_paths(str(exc))}"))
+    return choice

@@ -8,8 +8,8 @@ session state (state.POOL_GRID); the settings are read from session state by spe
 """
 
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
+from app.fragments import rerun_parts as rerun
 from app.pages.pooling import state
 from components.theme import projector
 from models.pooling import MODE_LABELS, MODES, PoolSpec
@@ -18,15 +18,6 @@ SOURCE, SETTINGS, RESULTS = "pool-source", "pool-settings", "pool-results"  # fr
 PRESETS = (("Kernel 2, stride 2 (tiles)", 2, 2), ("Kernel 3, stride 2 (overlap)", 3, 2),
            ("Kernel 2, stride 3 (gaps)", 2, 3), ("Kernel 3, stride 1 (heavy overlap)", 3, 1))
 P_CHOICES = (1.0, 1.5, 2.0, 3.0, 4.0, 8.0)
-
-
-def rerun(*keys: str) -> None:
-    """Widget callback: rerun exactly these fragments, in this order (the whole page if one of them is not
-    registered yet, e.g. a click that lands while the page's first run is still under way)."""
-    try:
-        st.rerun(list(keys))
-    except StreamlitAPIException:
-        st.rerun()
 
 
 def reassert(*keys: str) -> None:
