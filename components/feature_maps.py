@@ -121,7 +121,8 @@ def compose(maps: np.ndarray, ranges: np.ndarray, cols: int, cell: int, gap: int
     zoom = max(1, cell // max(h, w))
     lo, hi = ranges[:, :1, None], ranges[:, 1:, None]
     span = np.where(hi > lo, hi - lo, 1.0)
-    idx = np.clip((np.nan_to_num(maps) - lo) / span * 255.0, 0, 255).astype(np.uint8)
+    finite = maps if np.isfinite(maps).all() else np.nan_to_num(maps)
+    idx = np.clip((finite - lo) / span * 255.0, 0, 255).astype(np.uint8)
     tiles = (lut_for(ranges) if lut is None else lut)[idx]  # (C, h, w, 3)
     if zoom > 1:
         tiles = tiles.repeat(zoom, axis=1).repeat(zoom, axis=2)

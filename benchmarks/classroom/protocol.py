@@ -46,6 +46,7 @@ class Result:
     samples: list[Sample] = field(default_factory=list)
     runs: int = 0  # finished script runs (throughput)
     upstreams: dict = field(default_factory=dict)  # student -> the replica nginx sent it to
+    coalesced: int = 0  # drawing updates replaced by a later one while an answer was pending (canvas flow control)
 
 
 def reruns_only(sent: list[tuple[float, bytes]]) -> tuple[list[bytes], list[float]]:
@@ -123,22 +124,36 @@ class ProtocolStudent:
         return runs, error
 
     async def step(self, step: Step, paced: bool) -> None:
-        """Send the step's frames; paced: no faster than the recorded browser sent them (a hand drawing)."""
-        last = time.perf_counter()
-        for frame, gap in zip(step.frames, step.gaps, strict=True):
-            if paced:
-                await asyncio.sleep(max(0.0, last + gap - time.perf_counter()))
+        """Send the step's frames; paced: no faster than the recorded browser sent them (a hand drawing).
+
+        Drawing updates (a Digits interaction) follow the canvas's flow control (components/digit_canvas):
+        the browser sends its next update only once the page shows the previous one, and then sends the
+        canvas as it is now. So when an answer comes back late, the updates recorded in the meantime are
+        replaced by the latest one that is due, as the canvas would do; the last (pen-up) is always sent."""
+        coalesce = paced and step.page == "digits" and step.kind == "interaction"
+        start = last = time.perf_counter()
+        due = [sum(step.gaps[:i + 1]) for i in range(len(step.gaps))]
+        i = 0
+        while i < len(step.frames):
+            if coalesce:
+                while i + 1 < len(step.frames) and start + due[i + 1] <= time.perf_counter():
+                    i += 1
+                    self.result.coalesced += 1
+                await asyncio.sleep(max(0.0, start + due[i] - time.perf_counter()))
+            elif paced:
+                await asyncio.sleep(max(0.0, last + step.gaps[i] - time.perf_counter()))
             t0 = last = time.perf_counter()
             try:
-                _, error = await self.send(frame)
+                _, error = await self.send(step.frames[i])
             except Exception as exc:  # noqa: BLE001 - a dropped socket is a measured error, not a crash
                 error = f"{type(exc).__name__}: {exc}"[:200]
             ms = (time.perf_counter() - t0) * 1000
-            if step.kind == "load" and frame is step.frames[0] and step.page == "home":
+            if step.kind == "load" and i == 0 and step.page == "home":
                 ms += self.open_ms
             self.result.samples.append(Sample(step.page, step.kind, ms, self.name, not error, error))
             if error:
                 raise RuntimeError(error)
+            i += 1
 
     open_ms = 0.0
 

@@ -117,7 +117,7 @@ def lesson_phase(url: str, steps, students: int, browsers: int, ramp: float, thi
     asyncio.run(protocol_students())
     for t in threads:
         t.join()
-    return result.samples + browser_samples, time.monotonic() - t0
+    return result.samples + browser_samples, time.monotonic() - t0, result.coalesced
 
 
 def _cpu_seconds(pids: list[int]) -> float:
@@ -199,9 +199,10 @@ def run_topology(replicas: int, steps, args, extra_env: dict) -> tuple[dict, lis
             asyncio.run(lesson(rurl, "warm-up", steps, Result(), paced=False))
         idle_uss = [_uss_mb(p) for p in replica_pids]
         with Sampler(pids) as sampler:
-            samples, seconds = lesson_phase(url, steps, args.students, args.browsers, args.ramp, args.think, args.seed)
+            samples, seconds, coalesced = lesson_phase(url, steps, args.students, args.browsers, args.ramp,
+                                                       args.think, args.seed)
         summary = summarize(samples)
-        summary.update(lesson_seconds=seconds, server_peak_rss_mb=sampler.peak_mb,
+        summary.update(lesson_seconds=seconds, drawing_updates_coalesced=coalesced, server_peak_rss_mb=sampler.peak_mb,
                        cpu_percent_median=statistics.median(sampler.cpu) if sampler.cpu else None,
                        replica_uss_mb_idle=idle_uss, replica_uss_mb_after=[_uss_mb(p) for p in replica_pids],
                        replica_rss_mb_after=[_rss(psutil.Process(p)) / 2**20 for p in replica_pids])

@@ -42,14 +42,10 @@ def canvas_key() -> str:
     return f"{state.DIGITS_CANVAS}-{st.session_state.get(state.DIGITS_CANVAS_EPOCH, 0)}"
 
 
-def _drawn():
-    """(pixels or None, the canvas's Drawing, identity) of the drawing: one injected through session state (AppTest,
-    fuzz) or the canvas's latest."""
+def _drawn() -> tuple[object, object]:
+    """(the injected drawing (AppTest, fuzz) or None, the canvas's latest "drawing" value, not decoded)."""
     ss = st.session_state
-    injected = ss.get(state.DIGITS_DRAWING)
-    drawing = drawing_from((ss.get(canvas_key()) or {}).get("drawing"))
-    pixels = drawing.pixels if injected is None else injected
-    return pixels, drawing, (canvas_key(), drawing.seq, drawing.strokes, _identity(injected))
+    return ss.get(state.DIGITS_DRAWING), (ss.get(canvas_key()) or {}).get("drawing")
 
 
 def _identity(injected) -> object:
@@ -68,8 +64,9 @@ def current() -> Current:
         index = int(ss.get(state.DIGITS_TEST_INDEX) or 0)
         identity = ("test", choice.model_id, index)
     else:
-        pixels, drawing, drawn_id = _drawn()
-        identity = ("draw", choice.model_id, drawn_id)
+        injected, value = _drawn()
+        seen = (value.get("seq"), value.get("strokes")) if isinstance(value, dict) else None
+        identity = ("draw", choice.model_id, canvas_key(), seen, _identity(injected))
     memo = ss.get(state.DIGITS_CURRENT)
     if memo is not None and memo[0] == identity:
         return memo[1]
@@ -77,7 +74,9 @@ def current() -> Current:
     if source == "Test set":
         cur = _test_digit(choice, index)
     else:
-        cur = _drawing(choice, pixels, drawing.seq, drawing.replayed and ss.get(state.DIGITS_DRAWING) is None)
+        drawing = drawing_from(value)  # decoded only for a new drawing
+        pixels = drawing.pixels if injected is None else injected
+        cur = _drawing(choice, pixels, drawing.seq, drawing.replayed and injected is None)
     ss[state.DIGITS_CURRENT] = (identity, cur)
     return cur
 

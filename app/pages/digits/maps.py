@@ -12,7 +12,7 @@ import streamlit as st
 from app.fragments import rerun_parts
 from app.pages.digits import state
 from app.pages.digits.parts import MAPS, SETTINGS
-from app.pages.digits.pictures import LAYER_INPUT, ZOOMABLE, feature_rows, fit_tile, kernel_tile
+from app.pages.digits.pictures import LAYER_INPUT, ZOOMABLE, feature_rows, kernel_tile
 from components import feature_maps as fm
 from components.kernel_pictures import kernel_picture
 from components.layout import explain
@@ -94,7 +94,7 @@ def enlarged(x, maps: dict, ranges: dict, kernels: dict, chosen: MapSettings) ->
     if source == "input":
         grey = x.reshape(28, 28).numpy()
         grey = np.clip((grey - grey.min()) / (np.ptp(grey) or 1.0) * 255, 0, 255).astype(np.uint8)
-        tiles = [fm.image_tile("zoom-input", "its input: the 28×28 digit", fit_tile(grey, size))]
+        tiles = [fm.image_tile("zoom-input", "its input: the 28×28 digit", grey, size // 28 * 28)]  # browser enlarges
     elif layer.startswith("pool"):
         tiles = [fm.image_tile("zoom-input", f"its input: {source} map {index + 1}",
                                *fm.single(maps[source], ranges[source], index, size))]
@@ -104,10 +104,11 @@ def enlarged(x, maps: dict, ranges: dict, kernels: dict, chosen: MapSettings) ->
     if layer in kernels:
         k = kernels[layer][index]
         peak = float(np.abs(k).max()) or 1.0
-        kimg = fm.compose(k, np.tile([-peak, peak], (len(k), 1)), 5 if len(k) > 1 else 1, 30 if len(k) > 1 else 120)
-        how = "one per input map, each slid over its map, results summed" if len(k) > 1 else "slid over the input"
-        tiles.append(fm.image_tile("zoom-kernels", f"kernel{'s' if len(k) > 1 else ''} of map {index + 1}: "
-                                   f"{len(k)} × 3×3", kimg, caption=f"{how}, plus a bias, then ReLU"))
+        one = len(k) == 1  # one 3x3 kernel: sent at 3x3, enlarged 40 times by the browser
+        kimg = fm.compose(k, np.tile([-peak, peak], (len(k), 1)), 1 if one else 5, 3 if one else 30)
+        how = "slid over the input" if one else "one per input map, each slid over its map, results summed"
+        tiles.append(fm.image_tile("zoom-kernels", f"kernel{'' if one else 's'} of map {index + 1}: "
+                                   f"{len(k)} × 3×3", kimg, 120 if one else None, caption=f"{how}, plus a bias, then ReLU"))
     note = "" if layer in kernels else "max pool 2×2: each pixel keeps the largest of 4 input pixels; no weights"
     tiles.append(fm.image_tile("zoom-map", f"{layer} map {index + 1} ({h}×{w})",
                                *fm.single(maps[layer], ranges[layer], index, size), caption=note))
