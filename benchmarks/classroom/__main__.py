@@ -22,6 +22,9 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=1.0, help="mean pause between a student's steps, s")
     parser.add_argument("--saturate", type=float, default=30.0, help="seconds of pause-free replay for throughput")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--client-nice", type=int, default=10,
+                        help="CPU priority of the simulated students (browsers, protocol clients) in the lesson: "
+                             "their devices would not share the server's cores in a class; 0 = same as the server")
     parser.add_argument("--env", action="append", default=[], help="KEY=VALUE for every server process")
     args = parser.parse_args()
     env = dict(kv.split("=", 1) for kv in args.env)
@@ -44,7 +47,8 @@ def main() -> None:
 def print_summary(title: str, s: dict) -> None:
     print(f"\n== {title}: lesson took {s['lesson_seconds']:.0f} s, errors {s['errors']}, "
           f"peak server RSS {s['server_peak_rss_mb']:.0f} MB, CPU median {s['cpu_percent_median']}%, "
-          f"drawing updates coalesced by the canvas's flow control {s.get('drawing_updates_coalesced', 0)}")
+          f"drawing updates coalesced by the canvas's flow control {s.get('drawing_updates_coalesced', 0)}, "
+          f"protocol students per replica {s.get('students_per_replica')}")
     print(f"{'page':12} {'kind':12} {'n':>4} {'median':>9} {'p95':>9} {'max':>9}")
     for page, kinds in s["pages"].items():
         for kind, v in kinds.items():
