@@ -69,6 +69,16 @@ def app_at(page_script: str | None = None, query: dict | None = None, timeout: f
     return at
 
 
+def widget(at, kind: str, key: str):
+    """Widget `key` of an AppTest. After a fragment-only rerun AppTest holds just the rerun fragments'
+    elements (the browser keeps the others on screen), so a widget elsewhere needs one plain rerun first."""
+    try:
+        return getattr(at, kind)(key=key)
+    except KeyError:
+        at.run()
+        return getattr(at, kind)(key=key)
+
+
 @pytest.fixture(scope="session")
 def live_server():
     """Base URL of a running `streamlit run app/main.py`, stopped after the session."""

@@ -14,7 +14,7 @@ from models.digit_gallery import load_test_sample
 from models.mnist_cnn import MODEL_CHOICES, MnistCNN, WeightsError, load_named
 from models.preprocess import prepare_digit
 from testkit.digits import render_strokes
-from tests.conftest import app_at
+from tests.conftest import app_at, widget
 
 PAGE = "pages/digits/page.py"
 
@@ -83,16 +83,6 @@ def offline(name: str, pixels: np.ndarray):
 @pytest.fixture(scope="module")
 def digits_at():
     return app_at(PAGE)
-
-
-def widget(at, kind: str, key: str):
-    """Widget `key`. After a fragment-only rerun AppTest holds just the rerun fragments' elements (the
-    browser keeps the others on screen), so a widget elsewhere needs one plain rerun of the page first."""
-    try:
-        return getattr(at, kind)(key=key)
-    except KeyError:
-        at.run()
-        return getattr(at, kind)(key=key)
 
 
 def draw(at, pixels):

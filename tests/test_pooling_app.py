@@ -7,7 +7,7 @@ import re
 import pytest
 
 from app.pages.pooling import state
-from tests.conftest import app_at
+from tests.conftest import app_at, widget
 
 NO_EDITS = {"edited_rows": {}, "added_rows": [], "deleted_rows": []}
 
@@ -44,16 +44,6 @@ def _coverage(at) -> list[int]:
     return [int(v) for v in re.findall(r'data-coverage="(\d+)"', _svg(at, "pool-coverage"))]
 
 
-def _get(at, kind: str, key: str):
-    """Widget `key`. After a fragment-only rerun AppTest holds just the rerun fragments' elements (the
-    browser keeps the others on screen), so a widget elsewhere needs one plain rerun of the page first."""
-    try:
-        return getattr(at, kind)(key=key)
-    except KeyError:
-        at.run()
-        return getattr(at, kind)(key=key)
-
-
 def _errors(at) -> list[str]:
     """The error messages as the student reads them (user text is escaped so Markdown shows it literally)."""
     return [re.sub(r"\\(.)", r"\1", e.value) for e in at.error]
@@ -77,12 +67,12 @@ def test_defaults_show_the_grid_demo(at):
 
 def _show(at, section: str):
     """Choose a part of the page with the switch above the demo."""
-    return _ok(_get(at, "segmented_control", state.POOL_SECTION).set_value(section).run())
+    return _ok(widget(at, "segmented_control", state.POOL_SECTION).set_value(section).run())
 
 
 @pytest.mark.parametrize("index,missed,overlap", [(0, 0, 0), (1, 15, 24), (2, 28, 0), (3, 0, 60)])
 def test_presets_reproduce_the_classic_pictures(at, index, missed, overlap):
-    _get(at, "button", f"{state.POOL_PRESET}_{index}").click().run()
+    widget(at, "button", f"{state.POOL_PRESET}_{index}").click().run()
     _ok(at)
     cov = _coverage(at)
     assert sum(c == 0 for c in cov) == missed
@@ -91,73 +81,73 @@ def test_presets_reproduce_the_classic_pictures(at, index, missed, overlap):
 
 
 def test_every_pooling_type_and_its_options(at):
-    _get(at, "button", f"{state.POOL_PRESET}_0").click().run()
+    widget(at, "button", f"{state.POOL_PRESET}_0").click().run()
     for mode, word in (("mean", " / 4 = "), ("min", "min("), ("lp", "^(1/2)"), ("max", "max(")):
-        _get(at, "segmented_control", state.POOL_MODE).set_value(mode).run()
+        widget(at, "segmented_control", state.POOL_MODE).set_value(mode).run()
         _ok(at)
         assert word in _html(at, "pool-arith"), mode
-    _get(at, "segmented_control", state.POOL_MODE).set_value("lp").run()
-    _get(at, "select_slider", state.POOL_P).set_value(3.0).run()
+    widget(at, "segmented_control", state.POOL_MODE).set_value("lp").run()
+    widget(at, "select_slider", state.POOL_P).set_value(3.0).run()
     assert "^(1/3)" in _html(at, "pool-arith")
-    _get(at, "segmented_control", state.POOL_MODE).set_value("mean").run()
-    _get(at, "slider", state.POOL_KERNEL).set_value(3).run()
-    _get(at, "slider", state.POOL_PADDING).set_value(1).run()
+    widget(at, "segmented_control", state.POOL_MODE).set_value("mean").run()
+    widget(at, "slider", state.POOL_KERNEL).set_value(3).run()
+    widget(at, "slider", state.POOL_PADDING).set_value(1).run()
     assert "(padding zeros counted)" in _html(at, "pool-arith")
-    _get(at, "checkbox", state.POOL_COUNT_PAD).uncheck().run()
+    widget(at, "checkbox", state.POOL_COUNT_PAD).uncheck().run()
     _ok(at)
     assert "(padding not counted)" in _html(at, "pool-arith")
-    _get(at, "checkbox", state.POOL_CEIL).check().run()
+    widget(at, "checkbox", state.POOL_CEIL).check().run()
     _ok(at)
     assert "ceil((8 + 2·1" in _formula(at)
-    _get(at, "segmented_control", state.POOL_MODE).set_value("max").run()
-    _get(at, "slider", state.POOL_DILATION).set_value(2).run()
+    widget(at, "segmented_control", state.POOL_MODE).set_value("max").run()
+    widget(at, "slider", state.POOL_DILATION).set_value(2).run()
     _ok(at)
     assert 'data-kind="window"' in _svg(at, "pool-input")
-    _get(at, "toggle", state.POOL_SEPARATE).set_value(True).run()
-    _get(at, "slider", state.POOL_KH).set_value(2).run()
-    _get(at, "slider", state.POOL_KW).set_value(4).run()
+    widget(at, "toggle", state.POOL_SEPARATE).set_value(True).run()
+    widget(at, "slider", state.POOL_KH).set_value(2).run()
+    widget(at, "slider", state.POOL_KW).set_value(4).run()
     _ok(at)
     assert "H: ceil((8 + 2·1 − 2·(2−1) − 1)" in _formula(at)
-    _get(at, "toggle", state.POOL_SEPARATE).set_value(False).run()
-    _get(at, "button", f"{state.POOL_PRESET}_0").click().run()
+    widget(at, "toggle", state.POOL_SEPARATE).set_value(False).run()
+    widget(at, "button", f"{state.POOL_PRESET}_0").click().run()
 
 
 def test_step_slider_and_play(at):
-    _get(at, "button", f"{state.POOL_PRESET}_0").click().run()
-    _get(at, "slider", state.POOL_STEP).set_value(6).run()  # cells are numbered from 1, row by row
+    widget(at, "button", f"{state.POOL_PRESET}_0").click().run()
+    widget(at, "slider", state.POOL_STEP).set_value(6).run()  # cells are numbered from 1, row by row
     assert "Output (row 2, column 2)" in _html(at, "pool-arith")
-    _get(at, "select_slider", state.POOL_SPEED).set_value(8).run()
-    _get(at, "button", state.POOL_PLAY).click().run()
+    widget(at, "select_slider", state.POOL_SPEED).set_value(8).run()
+    widget(at, "button", state.POOL_PLAY).click().run()
     _ok(at)
     assert at.session_state[state.POOL_PLAYING] is True
-    assert _get(at, "button", state.POOL_PLAY).label == "Pause"
+    assert widget(at, "button", state.POOL_PLAY).label == "Pause"
     block = _html(at, "pool-step")
     assert block.count('class="pool-input-f"') == 16 and block.count('class="pool-arith-f"') == 16
     assert "animation:pool-input-f-on 2.000s" in block  # 16 cells at 8 per second
     first = int(re.search(r'class="pool-input-f" data-frame="(\d+)" style="animation-delay:0.000s"', block)[1])
     assert 5 <= first <= 7  # the loop starts at the chosen cell (index 5), or the one on screen a moment later
-    _get(at, "button", state.POOL_PLAY).click().run()
+    widget(at, "button", state.POOL_PLAY).click().run()
     assert at.session_state[state.POOL_PLAYING] is False
     assert 6 <= at.session_state[state.POOL_STEP] <= 16  # paused on the cell that was on screen
-    _get(at, "select_slider", state.POOL_SPEED).set_value(5).run()
+    widget(at, "select_slider", state.POOL_SPEED).set_value(5).run()
 
 
 @pytest.mark.parametrize("source", ["gradient", "checkerboard", "sparse", "image", "random"])
 def test_grid_sources_and_size(at, source):
-    _get(at, "selectbox", state.POOL_SOURCE).set_value(source).run()
+    widget(at, "selectbox", state.POOL_SOURCE).set_value(source).run()
     _ok(at)
     if source == "image":
-        _get(at, "selectbox", state.POOL_PATCH_SAMPLE).set_value("cat").run()
+        widget(at, "selectbox", state.POOL_PATCH_SAMPLE).set_value("cat").run()
     if source in ("random", "sparse"):
-        _get(at, "button", state.POOL_NEW_GRID).click().run()
-    _get(at, "slider", state.POOL_SIZE).set_value(5).run()
+        widget(at, "button", state.POOL_NEW_GRID).click().run()
+    widget(at, "slider", state.POOL_SIZE).set_value(5).run()
     _ok(at)
     assert len(_coverage(at)) == 25
-    _get(at, "slider", state.POOL_SIZE).set_value(8).run()
+    widget(at, "slider", state.POOL_SIZE).set_value(8).run()
 
 
 def test_typed_grid_rejects_a_word(at):
-    _get(at, "selectbox", state.POOL_SOURCE).set_value("typed").run()
+    widget(at, "selectbox", state.POOL_SOURCE).set_value("typed").run()
     key = f"{state.POOL_TYPED}_8_{at.session_state[state.POOL_SEED]}"
     at.session_state[key] = {**NO_EDITS, "edited_rows": {0: {"1": "100"}}}
     at.run()
@@ -180,13 +170,13 @@ def test_typed_grid_rejects_a_word(at):
     at.run()
     _ok(at)
     assert not at.error
-    _get(at, "segmented_control", state.POOL_MODE).set_value("lp").run()
+    widget(at, "segmented_control", state.POOL_MODE).set_value("lp").run()
     assert "negative values" in _errors(at)[0]
-    _get(at, "segmented_control", state.POOL_MODE).set_value("max").run()
+    widget(at, "segmented_control", state.POOL_MODE).set_value("max").run()
     _show(at, "rf")
     _show(at, "grid")  # the editor was not drawn in between: what was typed comes back
     assert ">−3<" in _svg(at, "pool-input")
-    _get(at, "selectbox", state.POOL_SOURCE).set_value("random").run()
+    widget(at, "selectbox", state.POOL_SOURCE).set_value("random").run()
 
 
 @pytest.mark.parametrize("setting,message", [
@@ -198,47 +188,47 @@ def test_typed_grid_rejects_a_word(at):
 def test_bad_settings_explained_not_traceback(setting, message):
     at = app_at("pages/pooling/page.py")
     for key, value in setting.items():
-        _get(at, "slider", key).set_value(value).run()
+        widget(at, "slider", key).set_value(value).run()
     _ok(at)
     assert any(message in e for e in _errors(at)), _errors(at)
     assert _svg(at, "pool-input")  # the input is still shown
 
 
 def test_backward_controls(at):
-    _get(at, "button", f"{state.POOL_PRESET}_3").click().run()  # kernel 3 stride 1: overlap accumulates
+    widget(at, "button", f"{state.POOL_PRESET}_3").click().run()  # kernel 3 stride 1: overlap accumulates
     assert "accumulate" in " ".join([m.value for m in at.markdown] + _views(at))
-    _get(at, "radio", state.POOL_GRAD_TARGET).set_value("cell").run()
-    _get(at, "slider", state.POOL_GRAD_CELL).set_value(3).run()
+    widget(at, "radio", state.POOL_GRAD_TARGET).set_value("cell").run()
+    widget(at, "slider", state.POOL_GRAD_CELL).set_value(3).run()
     _ok(at)
     grads = re.findall(r'data-grad="([^"]+)"', _svg(at, "pool-gradient"))
     assert sum(float(g) for g in grads) == 1.0 and grads.count("1") == 1
-    _get(at, "radio", state.POOL_GRAD_TARGET).set_value("ones").run()
+    widget(at, "radio", state.POOL_GRAD_TARGET).set_value("ones").run()
 
 
 def test_real_image_controls(at):
     _show(at, "images")
     assert not _views(at) or "pool-coverage" not in " ".join(_views(at))  # the grid demo is not built
-    _get(at, "slider", state.POOL_LEVELS).set_value(4).run()
+    widget(at, "slider", state.POOL_LEVELS).set_value(4).run()
     _ok(at)
     captions = " ".join(re.findall(r'data-testid="pool-level-caption"[^>]*>([^<]*)<', _html(at, "pool-levels")))
     assert "Max, level 4: 32x32" in captions and "Mean, level 4: 32x32" in captions
-    _get(at, "slider", state.POOL_IMG_KERNEL).set_value(3).run()
-    _get(at, "radio", state.POOL_VARIANT).set_value("salt_pepper").run()
-    _get(at, "slider", state.POOL_NOISE).set_value(0.2).run()
+    widget(at, "slider", state.POOL_IMG_KERNEL).set_value(3).run()
+    widget(at, "radio", state.POOL_VARIANT).set_value("salt_pepper").run()
+    widget(at, "slider", state.POOL_NOISE).set_value(0.2).run()
     _ok(at)
-    _get(at, "radio", state.POOL_VARIANT).set_value("gaussian").run()
-    _get(at, "radio", state.POOL_VARIANT).set_value("sparse").run()
+    widget(at, "radio", state.POOL_VARIANT).set_value("gaussian").run()
+    widget(at, "radio", state.POOL_VARIANT).set_value("sparse").run()
     _ok(at)
-    _get(at, "selectbox", f"{state.POOL_IMG}_sample").set_value("digit").run()
-    _get(at, "slider", state.POOL_LEVELS).set_value(4).run()
-    _get(at, "slider", state.POOL_IMG_KERNEL).set_value(4).run()
-    _get(at, "radio", state.POOL_VARIANT).set_value("clean").run()
+    widget(at, "selectbox", f"{state.POOL_IMG}_sample").set_value("digit").run()
+    widget(at, "slider", state.POOL_LEVELS).set_value(4).run()
+    widget(at, "slider", state.POOL_IMG_KERNEL).set_value(4).run()
+    widget(at, "radio", state.POOL_VARIANT).set_value("clean").run()
     _ok(at)
     assert any("fewer levels" in e for e in _errors(at))
-    _get(at, "slider", state.POOL_LEVELS).set_value(2).run()
-    _get(at, "segmented_control", f"{state.POOL_IMG}_source").set_value("Upload").run()
+    widget(at, "slider", state.POOL_LEVELS).set_value(2).run()
+    widget(at, "segmented_control", f"{state.POOL_IMG}_source").set_value("Upload").run()
     _ok(at)
-    _get(at, "segmented_control", f"{state.POOL_IMG}_source").set_value("Sample").run()
+    widget(at, "segmented_control", f"{state.POOL_IMG}_source").set_value("Sample").run()
 
 
 def test_receptive_field_controls(at):
@@ -246,13 +236,13 @@ def test_receptive_field_controls(at):
     assert any("pool2" in str(df.value) for df in at.dataframe)
     text = _html(at, "pool-rf-text")
     assert "<b>10x10</b> region" in text and "pool2" in text
-    _get(at, "selectbox", state.POOL_RF_LAYER).set_value("conv1").run()
-    _get(at, "number_input", state.POOL_RF_ROW).set_value(1).run()
-    _get(at, "number_input", state.POOL_RF_COL).set_value(26).run()
+    widget(at, "selectbox", state.POOL_RF_LAYER).set_value("conv1").run()
+    widget(at, "number_input", state.POOL_RF_ROW).set_value(1).run()
+    widget(at, "number_input", state.POOL_RF_COL).set_value(26).run()
     _ok(at)
     assert "Unit (row 1, column 26)" in _html(at, "pool-rf-text")
     assert "rows 1–3 and columns 26–28: a <b>3x3</b>" in _html(at, "pool-rf-text")
-    _get(at, "number_input", state.POOL_RF_N).set_value(32).run()
+    widget(at, "number_input", state.POOL_RF_N).set_value(32).run()
     _ok(at)
     at.session_state[state.POOL_RF_STACK] = {**NO_EDITS, "edited_rows": {1: {"p": 2}}}
     at.run()
@@ -260,7 +250,7 @@ def test_receptive_field_controls(at):
     at.session_state[state.POOL_RF_STACK] = {**NO_EDITS, "added_rows": [{"kind": "conv", "k": 3, "s": 1, "p": 1}]}
     at.run()
     _ok(at)
-    assert "conv3" in _get(at, "selectbox", state.POOL_RF_LAYER).options
+    assert "conv3" in widget(at, "selectbox", state.POOL_RF_LAYER).options
 
 
 def test_projector_mode_renders_everything():
@@ -289,21 +279,21 @@ def test_settings_survive_switching_parts_and_hidden_options():
             ("slider", state.POOL_KERNEL): 3, ("slider", state.POOL_STRIDE): 1, ("checkbox", state.POOL_CEIL): True,
             ("slider", state.POOL_SIZE): 7, ("select_slider", state.POOL_SPEED): 8}
     for (kind, key), value in grid.items():
-        _get(at, kind, key).set_value(value).run()
-    _get(at, "segmented_control", state.POOL_MODE).set_value("mean").run()  # hides the power p
-    _get(at, "checkbox", state.POOL_COUNT_PAD).uncheck().run()
-    _get(at, "segmented_control", state.POOL_MODE).set_value("lp").run()  # hides count_include_pad
+        widget(at, kind, key).set_value(value).run()
+    widget(at, "segmented_control", state.POOL_MODE).set_value("mean").run()  # hides the power p
+    widget(at, "checkbox", state.POOL_COUNT_PAD).uncheck().run()
+    widget(at, "segmented_control", state.POOL_MODE).set_value("lp").run()  # hides count_include_pad
     images = {("slider", state.POOL_LEVELS): 4, ("slider", state.POOL_IMG_KERNEL): 3,
               ("radio", state.POOL_VARIANT): "gaussian", ("slider", state.POOL_NOISE): 0.3,
               ("selectbox", f"{state.POOL_IMG}_sample"): "cat"}
     _show(at, "images")
     for (kind, key), value in images.items():
-        _get(at, kind, key).set_value(value).run()
-    _get(at, "segmented_control", f"{state.POOL_IMG}_source").set_value("Upload").run()
-    _get(at, "segmented_control", f"{state.POOL_IMG}_source").set_value("Sample").run()
+        widget(at, kind, key).set_value(value).run()
+    widget(at, "segmented_control", f"{state.POOL_IMG}_source").set_value("Upload").run()
+    widget(at, "segmented_control", f"{state.POOL_IMG}_source").set_value("Sample").run()
     _show(at, "rf")
-    _get(at, "selectbox", state.POOL_RF_LAYER).set_value("conv2").run()
-    _get(at, "number_input", state.POOL_RF_ROW).set_value(2).run()
+    widget(at, "selectbox", state.POOL_RF_LAYER).set_value("conv2").run()
+    widget(at, "number_input", state.POOL_RF_ROW).set_value(2).run()
     at.session_state[state.POOL_RF_STACK] = {**NO_EDITS, "edited_rows": {0: {"p": 1}}}
     at.run()
     _show(at, "grid")
@@ -311,15 +301,15 @@ def test_settings_survive_switching_parts_and_hidden_options():
     _show(at, "grid")
     _ok(at)
     for (kind, key), value in grid.items():
-        assert _get(at, kind, key).value == value, key
-    _get(at, "segmented_control", state.POOL_MODE).set_value("mean").run()
-    assert _get(at, "checkbox", state.POOL_COUNT_PAD).value is False
+        assert widget(at, kind, key).value == value, key
+    widget(at, "segmented_control", state.POOL_MODE).set_value("mean").run()
+    assert widget(at, "checkbox", state.POOL_COUNT_PAD).value is False
     _show(at, "images")
     for (kind, key), value in images.items():
-        assert _get(at, kind, key).value == value, key
+        assert widget(at, kind, key).value == value, key
     _show(at, "rf")
-    assert _get(at, "selectbox", state.POOL_RF_LAYER).value == "conv2"
-    assert _get(at, "number_input", state.POOL_RF_ROW).value == 2
+    assert widget(at, "selectbox", state.POOL_RF_LAYER).value == "conv2"
+    assert widget(at, "number_input", state.POOL_RF_ROW).value == 2
     assert at.dataframe[0].value.loc[0, "p"] == 1  # the edited padding of conv1 survived
     assert "28x28" in str(at.dataframe[1].value)  # and is used: 28 + 2·1 − 3 + 1
     assert not at.warning  # no "default value and Session State" warning from the image picker

@@ -20,6 +20,7 @@ class Choice:
     model: MnistCNN | None  # None when its weights could not be loaded
     model_id: str  # names the model for caches
     label: str
+    error: str | None = None  # why the weights could not be loaded (model is None)
 
 
 def _without_paths(text: str) -> str:
@@ -60,8 +61,8 @@ def chosen() -> Choice:
         return Choice(name, trained, f"trained-{id(trained)}", options[name])
     try:
         return Choice(name, cache.digit_model(name), name, options[name])
-    except WeightsError:
-        return Choice(name, None, name, options[name])
+    except WeightsError as exc:
+        return Choice(name, None, name, options[name], str(exc))
 
 
 def model_selector(on_change) -> Choice:
@@ -82,11 +83,8 @@ def model_selector(on_change) -> Choice:
         detail = ", ".join(f"{k}: {v}" for k, v in info.items())
         st.info("Using **the model you trained** on the Anatomy page (this session only"
                 + (f"; {plain(detail)})." if detail else ")."))
-    elif choice.model is None:
-        try:
-            cache.digit_model(choice.name)
-        except WeightsError as exc:
-            log.warning("digit model %s refused: %s", choice.name, exc)
-            st.error(plain(f"The model “{choice.label}” could not be loaded, so nothing is classified. "
-                           f"{_without_paths(str(exc))}"))
+    elif choice.error is not None:
+        log.warning("digit model %s refused: %s", choice.name, choice.error)
+        st.error(plain(f"The model “{choice.label}” could not be loaded, so nothing is classified. "
+                       f"{_without_paths(choice.error)}"))
     return choice
