@@ -1,7 +1,7 @@
 """The parts of the page that show the model at work, each a keyed fragment (see parts.py).
 
-A drawing update reruns answer(), diagram() and maps() in that order; each reads current(), which
-computes the input and its analysis once. Every setting is drawn on every full run (a model that cannot
+A drawing update reruns answer_part(), diagram_part() and maps_part() in that order; each reads
+current(), which computes the input and its analysis once. Every setting is drawn on every full run (a model that cannot
 be loaded or an unreadable drawing only replace the pictures by a message)."""
 
 import os
@@ -31,8 +31,7 @@ def _clock() -> tuple[float, float]:
 
 def _spent(started: tuple[float, float]) -> tuple[float, float]:
     """(wall ms, CPU ms of this script thread) since `started`."""
-    wall, cpu = 1000 * (time.perf_counter() - started[0]), 1000 * (time.thread_time() - started[1])
-    return wall, cpu
+    return 1000 * (time.perf_counter() - started[0]), 1000 * (time.thread_time() - started[1])
 
 
 @st.fragment(key=INPUT)
@@ -54,7 +53,8 @@ def _model_changed() -> None:
     """A new model changes the answer, the diagram and the maps; with the test set also its misclassified list."""
     if st.session_state.get(state.DIGITS_SOURCE) == "Test set":
         rerun_page()
-    rerun_parts(*OUTPUTS)
+    else:
+        rerun_parts(*OUTPUTS)
 
 
 def model_part() -> None:
