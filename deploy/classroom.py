@@ -34,12 +34,34 @@ class Cluster:
     run_dir: Path | None = None
 
 
-def render_nginx_conf(upstreams: list[str], listen: str, run_dir: Path, template: str | None = None) -> str:
-    """The nginx config for `upstreams` ("host:port" each), listening on `listen` ("0.0.0.0:8080")."""
+COOKIE = "Path=/; Max-Age=43200; HttpOnly; SameSite=Lax"  # a school day
+
+
+def render_nginx_conf(upstreams: list[str], listen: str, run_dir: Path, template: str | None = None,
+                      door_ports: list[int] | None = None) -> str:
+    """The nginx config for `upstreams` ("host:port" each, replica i+1 at index i), listening on `listen`
+    ("0.0.0.0:8080"). Replica i gets an upstream `convlab_i` and a door: a server on 127.0.0.1 (port
+    door_ports[i-1], free ones by default) that answers a new browser's first request from replica i and sets
+    the cookie convlab_replica=i. Loopback ports, not unix sockets: nginx's worker may run as another user that
+    cannot enter run_dir."""
     text = template if template is not None else TEMPLATE.read_text()
-    servers = "\n".join(f"        server {u} max_fails=0;" for u in upstreams)
-    return (text.replace("{{SERVERS}}", servers).replace("{{LISTEN}}", listen)
-            .replace("{{RUN_DIR}}", str(run_dir)))
+    numbered = list(enumerate(upstreams, 1))
+    doors = door_ports or [free_port() for _ in upstreams]
+    routes = "\n".join(f'        "{i}" convlab_{i};' for i, _ in numbered)
+    next_door = "\n".join(f"        server 127.0.0.1:{doors[i - 1]} max_fails=0;" for i, _ in numbered)
+    replicas = "\n".join(f"    upstream convlab_{i} {{\n        server {u} max_fails=0;\n        keepalive 16;\n    }}"
+                          for i, u in numbered)
+    door_servers = "\n".join(
+        f"    server {{  # door {i}: a browser's first request, answered by replica {i}, which it keeps\n"
+        f"        listen 127.0.0.1:{doors[i - 1]};\n"
+        f"        location / {{\n"
+        f"            proxy_pass http://convlab_{i};\n"
+        f'            add_header Set-Cookie "convlab_replica={i}; {COOKIE}" always;\n'
+        f"            add_header X-ConvLab-Upstream $upstream_addr always;\n"
+        f"        }}\n"
+        f"    }}" for i, _ in numbered)
+    return (text.replace("{{ROUTES}}", routes).replace("{{DOORS}}", next_door).replace("{{REPLICAS}}", replicas)
+            .replace("{{DOOR_SERVERS}}", door_servers).replace("{{LISTEN}}", listen).replace("{{RUN_DIR}}", str(run_dir)))
 
 
 def free_port(host: str = "127.0.0.1") -> int:

@@ -3,6 +3,8 @@
 import re
 import shutil
 import subprocess
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -86,11 +88,14 @@ def test_join_info_only_in_classroom_mode(monkeypatch):
 
 
 def test_nginx_config_is_sticky_and_upgrades_websockets(tmp_path):
-    conf = render_nginx_conf(["127.0.0.1:9001", "127.0.0.1:9002"], "0.0.0.0:8080", tmp_path)
+    conf = render_nginx_conf(["127.0.0.1:9001", "127.0.0.1:9002"], "0.0.0.0:8080", tmp_path, door_ports=[9101, 9102])
     assert "{{" not in conf
-    assert re.search(r"hash \$convlab_key consistent;", conf)
-    assert not re.search(r"^\s*ip_hash", conf, re.M)  # one NAT address would pin a whole class
+    assert not re.search(r"^\s*(ip_hash|hash)\b", conf, re.M)  # one NAT address would pin a whole class
+    assert re.search(r'"1" convlab_1;\s+"2" convlab_2;\s+default convlab_next;', conf)
     assert conf.count("server 127.0.0.1:900") == 2
+    assert re.search(r"upstream convlab_next \{\s+server 127.0.0.1:9101 max_fails=0;\s+server 127.0.0.1:9102", conf)
+    assert "listen 127.0.0.1:9102;\n        location / {\n            proxy_pass http://convlab_2;" in conf
+    assert 'add_header Set-Cookie "convlab_replica=2;' in conf
     assert "proxy_set_header Upgrade $http_upgrade;" in conf
     assert "listen 0.0.0.0:8080;" in conf
     assert f"pid {tmp_path}/nginx.pid;" in conf
@@ -104,6 +109,71 @@ def test_nginx_accepts_the_rendered_config(tmp_path):
     out = subprocess.run([NGINX, "-t", "-p", str(tmp_path), "-c", str(conf), "-e", str(tmp_path / "error.log")],
                          capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stderr
+
+
+def _named_server(name: str):
+    """A local HTTP server that answers every GET with its own name; (server, "127.0.0.1:port")."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the http.server API
+            body = name.encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"127.0.0.1:{server.server_address[1]}"
+
+
+@pytest.mark.skipif(not Path(NGINX).exists(), reason="nginx is not installed (`make test` installs it)")
+def test_nginx_gives_new_browsers_replicas_in_turn_and_keeps_each_on_its_own(tmp_path):
+    """Six new browsers split 3/3 over two replicas; each later request (with the cookie) stays on its replica, and
+    a cookie naming no replica is replaced."""
+    import urllib.request
+
+    from deploy.classroom import free_port
+
+    servers = [_named_server(n) for n in ("one", "two")]
+    (tmp_path / "tmp").mkdir()
+    port = free_port()
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(render_nginx_conf([a for _, a in servers], f"127.0.0.1:{port}", tmp_path))
+    nginx = subprocess.Popen([NGINX, "-p", str(tmp_path), "-c", str(conf), "-e", str(tmp_path / "error.log")],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def get(cookie: str | None = None):
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/x", headers={"Cookie": cookie} if cookie else {})
+        with urllib.request.urlopen(req, timeout=5) as r:
+            return r.read().decode(), r.headers.get("Set-Cookie"), r.headers.get("X-ConvLab-Upstream")
+
+    try:
+        for _ in range(100):
+            try:
+                get()
+                break
+            except OSError:
+                time.sleep(0.05)
+        first = [get() for _ in range(6)]
+        assert sorted(body for body, _, _ in first) == ["one", "one", "one", "two", "two", "two"]
+        for body, cookie, upstream in first:
+            value = cookie.split(";")[0]
+            assert value == f"convlab_replica={1 if body == 'one' else 2}"
+            assert upstream == servers[0 if body == "one" else 1][1]
+            again = [get(value) for _ in range(3)]
+            assert again == [(body, None, upstream)] * 3  # sticky, and no new cookie
+        body, cookie, _ = get("convlab_replica=7")
+        assert cookie.startswith(f"convlab_replica={1 if body == 'one' else 2};")
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)
+        for server, _ in servers:
+            server.shutdown()
 
 
 def test_compose_file_runs_replicas_behind_nginx():
