@@ -4,6 +4,8 @@ Streamlit takes a `pages/` folder beside the entry script for an old-style page 
 session's first script run inside a generated navigation: a deep link such as /pooling then shows "Page not
 found", and that run's widgets get other ids. ConvLab's `app/pages/` holds page packages, so the launcher
 tells Streamlit so before any session starts. `app/main.py` keeps a fallback for a plain `streamlit run`.
+It also builds the per-run NewSession message's config part once (app/session_message_cache.py) and
+imports the domain layer and starts the worker processes before serving (app/preload.py).
 """
 
 import sys
@@ -11,9 +13,14 @@ import sys
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
+from app import session_message_cache
+from app.preload import preload
+
 
 def main(argv: list[str]) -> None:
     PagesManager.uses_pages_directory = False
+    session_message_cache.install()
+    preload()
     script, options = (argv[0], argv[1:]) if argv and not argv[0].startswith("-") else ("app/main.py", argv)
     sys.argv = ["streamlit", "run", script, *options]
     cli.main()

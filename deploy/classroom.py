@@ -20,6 +20,7 @@ from pathlib import Path
 
 from app.classroom import CODE_ENV, REPLICA_ENV, SECRET_ENV
 from app.join_address import JOIN_URL_ENV, join_url, lan_address, qr_text
+from app.preload import PRELOAD_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
@@ -143,7 +144,7 @@ def cluster(replicas: int = 2, port: int | None = None, bind: str = "127.0.0.1",
             for i in range(1, replicas + 1):
                 rport = free_port()
                 # One pool worker per replica: N replicas already fill the N cores.
-                env = {"CONVLAB_WORKERS": "1", **os.environ, "PYTHONUNBUFFERED": "1", REPLICA_ENV: str(i), JOIN_URL_ENV: join,
+                env = {"CONVLAB_WORKERS": "1", PRELOAD_ENV: "1", **os.environ, "PYTHONUNBUFFERED": "1", REPLICA_ENV: str(i), JOIN_URL_ENV: join,
                        CODE_ENV: code, SECRET_ENV: secret, **(extra_env or {})}
                 procs.append(stack.enter_context(_process(replica_cmd(rport), run_dir / f"replica-{i}.log", env)))
                 upstreams.append(f"127.0.0.1:{rport}")

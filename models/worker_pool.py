@@ -8,7 +8,8 @@ pickled. A caller waits with `future.result(timeout=...)` and shows a message on
 itself must respect its own CPU budget (models.resource_policy.CpuBudget), since a started task cannot be
 cancelled.
 
-The page creates the pool once per server (st.cache_resource) and may share it with other pages.
+There is one pool per server process, `server_pool()`: the launcher (app/serve.py) starts its workers
+before the server answers, and pages use the same pool.
 """
 
 import multiprocessing
@@ -66,3 +67,16 @@ class WorkerPool:
             if self._executor is not None:
                 self._executor.shutdown(wait=False, cancel_futures=True)
                 self._executor = None
+
+
+_SERVER_POOL: WorkerPool | None = None
+_SERVER_POOL_GUARD = threading.Lock()
+
+
+def server_pool() -> WorkerPool:
+    """This process's one pool (created on first use; its workers start on the first submit or warm())."""
+    global _SERVER_POOL
+    with _SERVER_POOL_GUARD:
+        if _SERVER_POOL is None:
+            _SERVER_POOL = WorkerPool()
+        return _SERVER_POOL

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 import psutil
 
+from app.preload import PRELOAD_ENV
 from benchmarks.classroom.protocol import Result, Sample, lesson
 from benchmarks.harness import percentile
 from testkit.server import ROOT, launch_chromium, streamlit_server
@@ -65,7 +66,7 @@ def _uss_mb(pid: int) -> dict:
 def topology(replicas: int, extra_env: dict):
     """Yield (url, replica_urls, replica_pids, all_pids): one bare process, or `replicas` behind nginx."""
     if replicas == 1:
-        with streamlit_server(extra_env=extra_env) as (url, proc):
+        with streamlit_server(extra_env={PRELOAD_ENV: "1", **extra_env}) as (url, proc):  # as make classroom does
             yield url, [url], [proc.pid], [proc.pid]
     else:
         from deploy.classroom import cluster

@@ -10,10 +10,10 @@ OUTCOMES_TIMEOUT_S = 30.0  # the grid's own CPU budget stops it at 5 s of comput
 
 @st.cache_resource(show_spinner=False)
 def worker_pool():
-    """The server's one pool of worker processes (models.worker_pool), started at the first visit."""
-    from models.worker_pool import WorkerPool
+    """The server's one pool of worker processes (models.worker_pool), usually started by the launcher."""
+    from models.worker_pool import server_pool
 
-    pool = WorkerPool()
+    pool = server_pool()
     pool.warm()
     return pool
 

@@ -1,0 +1,34 @@
+"""The launcher's preload imports the whole domain layer only when asked (Home keeps its quick cold start)."""
+
+import subprocess
+import sys
+
+from app.preload import domain_modules
+from testkit.server import ROOT
+
+CHECK = ("import sys\nfrom app.preload import preload, import_domain, domain_modules\n{call}\n"
+         "print(sum(m in sys.modules for m in domain_modules()), 'torchvision' in sys.modules)")
+
+
+def _run(call: str, env_value: str | None) -> str:
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+    if env_value is not None:
+        env["CONVLAB_PRELOAD"] = env_value
+    done = subprocess.run([sys.executable, "-c", CHECK.format(call=call)], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120, check=True)
+    return done.stdout.split()
+
+
+def test_domain_modules_cover_the_models_package():
+    names = domain_modules()
+    assert {"models.mnist_cnn", "models.pipeline", "models.convolution", "models.pooling"} <= set(names)
+    assert len(names) == len({p.stem for p in (ROOT / "models").glob("*.py") if not p.stem.startswith("_")})
+
+
+def test_preload_does_nothing_unless_asked():
+    assert _run("preload()", None) == ["0", "False"]
+    assert _run("preload()", "0") == ["0", "False"]
+
+
+def test_import_domain_imports_every_models_module_and_torchvision():
+    assert _run("import_domain()", None) == [str(len(domain_modules())), "True"]
