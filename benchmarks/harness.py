@@ -4,7 +4,9 @@ A Scenario names a page, a one-off `setup(page)` (after the page has loaded) and
 `interact(page, i)` that performs interaction number i and returns only once its result is
 visible in the DOM. The harness times `interact` over `repeats` runs and reports the median
 and p90 in milliseconds, against the scenario's budget. An `interact` that returns a number
-(for example one that times only part of what it does) reports that number instead.
+reports that number instead: most return `since_input(page, t0)`, the time from the input that
+commits the change (a click, key press or pen-up, stamped by the page) until the result was seen.
+The whole interaction's wall time (typing, Playwright's waits) is kept as interact_wall_median.
 
 Every scenario runs in each of its `modes`: "normal" (1440x1000) and "projector" (?projector=1 at
 1024x768, reported as "<name> [projector]"), against the same budget. The server runs with
@@ -105,7 +107,9 @@ def run(selected: list[str] | None = None, cold_runs: int = 3, modes: tuple[str,
     from playwright.sync_api import sync_playwright
 
     (ROOT / "artifacts").mkdir(exist_ok=True)
-    results = {"scenarios": {}}
+    from benchmarks.machine import speed
+
+    results = {"machine_speed": speed(), "scenarios": {}}
     with sync_playwright() as pw:
         if not selected or "cold_start" in selected:
             cold = cold_start(pw, cold_runs)
@@ -130,24 +134,51 @@ def run(selected: list[str] | None = None, cold_runs: int = 3, modes: tuple[str,
     return results
 
 
+# The page's own clock: the time stamp of the last trusted click, key press or pen-up, i.e. the input that
+# commits the change (a scenario's earlier clicks and typing come before it). Playwright's own work before
+# it (finding the element by role, waiting until it is stable, the CDP round trip) is no part of what a
+# student waits for; the harness arms the clock before every interaction.
+_INPUT_CLOCK = """() => { window.__lastInput = undefined; if (window.__inputClock) return; window.__inputClock = true;
+    for (const type of ['click', 'keydown', 'pointerup']) document.addEventListener(type, (e) => {
+        if (e.isTrusted) window.__lastInput = e.timeStamp; }, true); }"""
+_SINCE_INPUT = "() => window.__lastInput === undefined ? null : performance.now() - window.__lastInput"
+
+
+def arm_input_clock(page) -> None:
+    """Start (or restart) the page's input clock; needed again after a navigation to a new document."""
+    page.evaluate(_INPUT_CLOCK)
+
+
+def since_input(page, t0: float) -> float:
+    """Milliseconds from the committing input to now, in the page's clock, for an interact() to return right
+    after its result was seen (so it ends a CDP round trip late, never early). Falls back to the wall time
+    since perf_counter() `t0` when the page saw no input (e.g. it navigated away from the armed page)."""
+    wall = (time.perf_counter() - t0) * 1000
+    in_page = page.evaluate(_SINCE_INPUT)
+    return wall if in_page is None else min(wall, float(in_page))
+
+
 def _measure(page, url: str, sc: Scenario, query: str) -> dict:
     goto(page, url, sc.url_path, query)
     if sc.setup:
         sc.setup(page)
-    samples = []
+    samples, walls = [], []
     for i in range(sc.repeats):
+        arm_input_clock(page)
         t0 = time.perf_counter()
         value = sc.interact(page, i)
-        elapsed = (time.perf_counter() - t0) * 1000
-        samples.append(float(value) if isinstance(value, int | float) else elapsed)
+        walls.append((time.perf_counter() - t0) * 1000)
+        samples.append(float(value) if isinstance(value, int | float) else walls[-1])
     return {
         "issue": sc.issue, "metric": sc.metric, "budget": sc.budget_ms,
         "median": statistics.median(samples), "p90": percentile(samples, 0.9),
-        "n": len(samples), "notes": sc.notes,
+        "interact_wall_median": statistics.median(walls), "n": len(samples), "notes": sc.notes,
     }
 
 
 def print_table(results: dict) -> None:
+    if "machine_speed" in results:
+        print(f"machine speed (ms, lower is faster): {results['machine_speed']}")
     if "cold_start_s" in results:
         c = results["cold_start_s"]
         print(f"cold start to Home: median {c['median']:.2f} s (budget {c['budget']} s) runs={c['runs']}")
@@ -158,7 +189,8 @@ def print_table(results: dict) -> None:
             continue
         unit = "" if r["metric"] == "rate" else " ms"
         ok = r["median"] >= r["budget"] if r["metric"] == "rate" else r["median"] <= r["budget"]
-        print(f"{name:56} {r['issue']:>5} {r['median']:>7.1f}{unit} {r['p90']:>7.1f}{unit} {r['budget']:>8}  {'yes' if ok else 'NO'}")
+        print(f"{name:56} {r['issue']:>5} {r['median']:>7.1f}{unit} {r['p90']:>7.1f}{unit} {r['budget']:>8}  "
+              f"{'yes' if ok else 'NO'}")
     if "server_rss_mb" in results:
         print(f"server RSS after all scenarios: {results['server_rss_mb']:.0f} MB")
 

@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.harness import MODES, SERVER_ENV, discover, in_mode, percentile
+from benchmarks.harness import MODES, SERVER_ENV, arm_input_clock, discover, in_mode, percentile
 from deploy.classroom import free_port
 from testkit.browser import goto
 from testkit.server import launch_chromium, wait_healthy
@@ -58,6 +58,7 @@ def run(name: str, n: int, checkouts: list[Path], mode: str = "normal") -> list[
             times = [[], []]
             for i in range(n):
                 for side in ((0, 1) if i % 2 == 0 else (1, 0)):
+                    arm_input_clock(pages[side])
                     t0 = time.perf_counter()
                     value = sc.interact(pages[side], i + 3)
                     times[side].append(value if isinstance(value, int | float) else 1000 * (time.perf_counter() - t0))

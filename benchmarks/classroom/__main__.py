@@ -10,6 +10,7 @@ import os
 import time
 
 from benchmarks.classroom.run import budgets, machine_load, run_topology
+from benchmarks.machine import speed
 from testkit.server import ROOT
 
 
@@ -29,8 +30,10 @@ def main() -> None:
     args = parser.parse_args()
     env = dict(kv.split("=", 1) for kv in args.env)
     (ROOT / "artifacts").mkdir(exist_ok=True)
-    results = {"args": vars(args), "machine_before": machine_load(), "started": time.strftime("%Y-%m-%d %H:%M:%S")}
-    print(f"machine before: {results['machine_before']}", flush=True)
+    results = {"args": vars(args), "machine_before": machine_load(), "machine_speed": speed(),
+               "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+    print(f"machine before: {results['machine_before']}\nmachine speed (ms, lower is faster): "
+          f"{results['machine_speed']}", flush=True)
     one, steps = run_topology(1, None, args, env)
     print_summary("1 process", one)
     many, _ = run_topology(args.replicas, steps, args, env)
