@@ -6,8 +6,8 @@ import sys
 from app.preload import domain_modules
 from testkit.server import ROOT
 
-CHECK = ("import sys\nfrom app.preload import preload, import_domain, domain_modules\n{call}\n"
-         "print(sum(m in sys.modules for m in domain_modules()), 'torchvision' in sys.modules)")
+CHECK = ("import gc, sys\nfrom app.preload import preload, import_domain, domain_modules, freeze_imported\n{call}\n"
+         "print(sum(m in sys.modules for m in domain_modules()), 'torchvision' in sys.modules, gc.get_freeze_count())")
 
 
 def _run(call: str, env_value: str | None) -> str:
@@ -26,9 +26,15 @@ def test_domain_modules_cover_the_models_package():
 
 
 def test_preload_does_nothing_unless_asked():
-    assert _run("preload()", None) == ["0", "False"]
-    assert _run("preload()", "0") == ["0", "False"]
+    assert _run("preload()", None) == ["0", "False", "0"]
+    assert _run("preload()", "0") == ["0", "False", "0"]
 
 
 def test_import_domain_imports_every_models_module_and_torchvision():
-    assert _run("import_domain()", None) == [str(len(domain_modules())), "True"]
+    assert _run("import_domain()", None) == [str(len(domain_modules())), "True", "0"]
+
+
+def test_freeze_takes_the_imported_objects_out_of_full_collections():
+    imported, torchvision, frozen = _run("import_domain(); freeze_imported()", None)
+    assert imported == str(len(domain_modules())) and torchvision == "True"
+    assert int(frozen) > 100_000  # torch, torchvision, numpy, PIL and models/ hold hundreds of thousands
