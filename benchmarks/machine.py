@@ -6,19 +6,14 @@ a pure-Python loop, a numpy reduction and the Kernels page's own convolution (51
 """
 
 import statistics
-import time
 
 import numpy as np
 
+from benchmarks.model_speed import time_ms
 
-def _median_ms(fn, repeats: int = 7) -> float:
-    fn()
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return round(statistics.median(times), 2)
+
+def _median_ms(fn) -> float:
+    return round(statistics.median(time_ms(fn, repeats=7, warmup=1)), 2)
 
 
 def speed() -> dict:
