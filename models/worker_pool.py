@@ -8,8 +8,9 @@ pickled. A caller waits with `future.result(timeout=...)` and shows a message on
 itself must respect its own CPU budget (models.resource_policy.CpuBudget), since a started task cannot be
 cancelled.
 
-There is one pool per server process, `server_pool()`: the launcher (app/serve.py) starts its workers
-before the server answers, and pages use the same pool.
+There is one pool per server process, `server_pool()`. With CONVLAB_PRELOAD=1 (classroom replicas) the
+launcher starts its workers before the server answers (app/preload.py); otherwise the first page that
+needs it does (the Transforms page's cache.worker_pool()).
 """
 
 import multiprocessing

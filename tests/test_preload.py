@@ -10,7 +10,8 @@ CHECK = ("import gc, sys\nfrom app.preload import preload, import_domain, domain
          "print(sum(m in sys.modules for m in domain_modules()), 'torchvision' in sys.modules, gc.get_freeze_count())")
 
 
-def _run(call: str, env_value: str | None) -> str:
+def _run(call: str, env_value: str | None) -> list[str]:
+    """What CHECK prints after `call` in a fresh interpreter: modules imported, torchvision loaded, frozen."""
     env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
     if env_value is not None:
         env["CONVLAB_PRELOAD"] = env_value
