@@ -52,10 +52,13 @@ def print_summary(title: str, s: dict) -> None:
           f"peak server RSS {s['server_peak_rss_mb']:.0f} MB, CPU median {s['cpu_percent_median']}%, "
           f"drawing updates coalesced by the canvas's flow control {s.get('drawing_updates_coalesced', 0)}, "
           f"protocol students per replica {s.get('students_per_replica')}")
-    print(f"{'page':12} {'kind':12} {'n':>4} {'median':>9} {'p95':>9} {'max':>9}")
+    print(f"{'page':12} {'kind':12} {'n':>4} {'median':>9} {'p95':>9} {'max':>9} {'p95 browser':>12} {'p95 protocol':>13}")
     for page, kinds in s["pages"].items():
         for kind, v in kinds.items():
-            print(f"{page:12} {kind:12} {v['n']:>4} {v['median_ms']:>7.0f}ms {v['p95_ms']:>7.0f}ms {v['max_ms']:>7.0f}ms")
+            apart = [s["by_client"][c].get(page, {}).get(kind, {}).get("p95_ms") for c in ("browser", "protocol")]
+            apart = [f"{ms:.0f}ms" if ms is not None else "-" for ms in apart]
+            print(f"{page:12} {kind:12} {v['n']:>4} {v['median_ms']:>7.0f}ms {v['p95_ms']:>7.0f}ms {v['max_ms']:>7.0f}ms"
+                  f" {apart[0]:>12} {apart[1]:>13}")
     sat = s["saturation"]
     print(f"saturation: {sat['runs_per_s']:.1f} script runs/s ({sat['runs']} in {sat['seconds']:.0f} s), "
           f"errors {sat['errors']}, students per replica {sat['students_per_replica']}, "

@@ -19,6 +19,7 @@ from websockets.asyncio.client import connect
 DONE = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
         ForwardMsg.FINISHED_WITH_COMPILE_ERROR}
 MEDIA_RE = re.compile(rb"/media/[0-9a-f]{16,}\.[a-z0-9]{2,5}")
+BACKOFF, MAX_WAIT_S = 2.0, 0.7  # the canvas's BACKOFF and MAX_WAIT_MS (components/digit_canvas/canvas.js)
 GRACE_S = 0.06  # a callback may queue more fragment runs right after one finishes
 TIMEOUT_S = 60.0
 
@@ -90,10 +91,16 @@ class ProtocolStudent:
         if self.ws is not None:
             await self.ws.close()
 
-    async def send(self, frame: bytes) -> tuple[int, str]:
-        """Send one rerun and wait until the runs it caused have finished; returns (runs, error or "")."""
+    async def send(self, frame: bytes) -> tuple[int, str, float]:
+        """Send one rerun and wait until the runs it caused have finished; returns (runs, error or "", ms).
+
+        ms: from sending until the last of those runs finished, plus loading the media files they made. The
+        GRACE_S wait for a follow-up run after the last one is not part of it: a browser shows each run's
+        result as it arrives."""
+        t0 = time.perf_counter()
         await self.ws.send(frame)
         runs, media, error = 0, set(), ""
+        finished = t0
         deadline = time.monotonic() + TIMEOUT_S
         waiting = True
         while True:
@@ -114,40 +121,50 @@ class ProtocolStudent:
                 if msg.script_finished in DONE:
                     runs += 1
                     waiting = False
+                    finished = time.perf_counter()
             elif kind in ("new_session", "session_status_changed") and (
                     kind == "new_session" or msg.session_status_changed.script_is_running):
                 waiting = True
                 deadline = time.monotonic() + TIMEOUT_S
+        fetch0 = time.perf_counter()
         for path in sorted(media):
             await asyncio.to_thread(self._get, path.decode())
         self.result.runs += runs
-        return runs, error
+        return runs, error, (finished - t0 + time.perf_counter() - fetch0) * 1000
 
     async def step(self, step: Step, paced: bool) -> None:
         """Send the step's frames; paced: no faster than the recorded browser sent them (a hand drawing).
 
         Drawing updates (a Digits interaction) follow the canvas's flow control (components/digit_canvas):
-        the browser sends its next update only once the page shows the previous one, and then sends the
-        canvas as it is now. So when an answer comes back late, the updates recorded in the meantime are
-        replaced by the latest one that is due, as the canvas would do; the last (pen-up) is always sent."""
+        the browser sends its next live update only once the page shows the previous one and as long again
+        has passed (BACKOFF times the round trip, at most MAX_WAIT_S), and then sends the canvas as it is now.
+        So the updates recorded in the meantime are replaced by the latest one that is due, as the canvas
+        would do; the last (pen-up) is always sent, as soon as it is due."""
         coalesce = paced and step.page == "digits" and step.kind == "interaction"
         start = last = time.perf_counter()
         due = [sum(step.gaps[:i + 1]) for i in range(len(step.gaps))]
-        i = 0
-        while i < len(step.frames):
+        i, hold, n = 0, 0.0, len(step.frames)
+        while i < n:
             if coalesce:
-                while i + 1 < len(step.frames) and start + due[i + 1] <= time.perf_counter():
-                    i += 1
-                    self.result.coalesced += 1
-                await asyncio.sleep(max(0.0, start + due[i] - time.perf_counter()))
+                while True:
+                    now = time.perf_counter()
+                    j = i
+                    while j + 1 < n and start + due[j + 1] <= now:
+                        j += 1
+                    if start + due[j] <= now and (j == n - 1 or now >= hold):
+                        break
+                    wake = min(start + due[n - 1], start + due[j] if start + due[j] > now else hold)
+                    await asyncio.sleep(max(0.001, wake - now))
+                self.result.coalesced += j - i
+                i = j
             elif paced:
                 await asyncio.sleep(max(0.0, last + step.gaps[i] - time.perf_counter()))
-            t0 = last = time.perf_counter()
+            last = time.perf_counter()
             try:
-                _, error = await self.send(step.frames[i])
+                _, error, ms = await self.send(step.frames[i])
+                hold = last + min(MAX_WAIT_S, BACKOFF * ms / 1000)
             except Exception as exc:  # noqa: BLE001 - a dropped socket is a measured error, not a crash
-                error = f"{type(exc).__name__}: {exc}"[:200]
-            ms = (time.perf_counter() - t0) * 1000
+                error, ms = f"{type(exc).__name__}: {exc}"[:200], 0.0
             if step.kind == "load" and i == 0 and step.page == "home":
                 ms += self.open_ms
             self.result.samples.append(Sample(step.page, step.kind, ms, self.name, not error, error))

@@ -190,19 +190,30 @@ def saturation_phase(url: str, steps, students: int, seconds: float, pids: list[
 
 
 def summarize(samples: list[Sample]) -> dict:
+    """Per page and kind: n, median, p95 and max ms over all students; the same for the real browsers and the
+    protocol students apart ("by_client"), since the browsers also pay for rendering on the loaded machine."""
     out = {"pages": {}, "errors": 0, "error_examples": []}
     for s in samples:
         if not s.ok:
             out["errors"] += 1
             if s.error not in out["error_examples"] and len(out["error_examples"]) < 8:
                 out["error_examples"].append(f"{s.student} {s.page}: {s.error}")
-            continue
-        out["pages"].setdefault(s.page, {}).setdefault(s.kind, []).append(s.ms)
-    for kinds in out["pages"].values():
+    ok = [s for s in samples if s.ok]
+    out["pages"] = _stats(ok)
+    out["by_client"] = {kind: _stats([s for s in ok if s.student.startswith(prefix)])
+                        for kind, prefix in (("browser", "browser-"), ("protocol", "ws-"))}
+    return out
+
+
+def _stats(samples: list[Sample]) -> dict:
+    pages: dict = {}
+    for s in samples:
+        pages.setdefault(s.page, {}).setdefault(s.kind, []).append(s.ms)
+    for kinds in pages.values():
         for kind, values in kinds.items():
             kinds[kind] = {"n": len(values), "median_ms": statistics.median(values),
                            "p95_ms": percentile(values, 0.95), "max_ms": max(values)}
-    return out
+    return pages
 
 
 def record_steps(url: str):

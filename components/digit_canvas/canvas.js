@@ -1,7 +1,9 @@
 // Draw-a-digit canvas for st.components.v2: pointer events (mouse, touch, pen), undo, clear.
-// Sends {png, seq, strokes} through setStateValue("drawing", ...) at most every THROTTLE_MS
-// while a stroke is in progress, and once more immediately on pen-up. No network requests.
+// Sends {png, seq, strokes} through setStateValue("drawing", ...) while a stroke is in progress (at most
+// every THROTTLE_MS, see ready()), and once more immediately on pen-up. No network requests.
 const THROTTLE_MS = 110;
+const POLL_MS = 30;
+const BACKOFF = 2;  // benchmarks/classroom/protocol.py BACKOFF models this
 const MAX_WAIT_MS = 700;
 const RESEND_MS = 2000;
 const REPLAY_MS = 450;  // a replayed digit is drawn in about this time
@@ -9,7 +11,7 @@ const REPLAY_MS = 450;  // a replayed digit is drawn in about this time
 function setup(root, setStateValue) {
   const canvas = root.querySelector("canvas");
   const ctx = canvas.getContext("2d");
-  const st = { strokes: [], current: null, seq: 0, lastSent: 0, timer: null, dirty: false,
+  const st = { strokes: [], current: null, seq: 0, lastSent: 0, timer: null, dirty: false, rtt: 0, ackedSeq: 0,
                width: 18, size: 280, send: setStateValue };
 
   function paintStroke(s) {
@@ -52,8 +54,19 @@ function setup(root, setStateValue) {
     const el = st.ack ? document.querySelector(st.ack) : null;
     return !el || Number(el.dataset.version) >= st.seq;
   }
+  // Back-off: after the page caught up, wait as long again as that took (the round trip) before the next
+  // live update. On a quiet server this changes little; on one busy with a class, each student drawing
+  // asks for half as much, and everyone else's clicks are answered sooner. Pen-up never waits.
+  function noteAck() {  // called every POLL_MS while a stroke is drawn
+    if (st.ackedSeq === st.seq || !caughtUp()) return;
+    st.ackedSeq = st.seq;
+    st.rtt = performance.now() - st.lastSent;
+    root.dataset.rtt = String(Math.round(st.rtt));
+  }
   function ready() {
-    return performance.now() - st.lastSent > MAX_WAIT_MS || caughtUp();
+    const since = performance.now() - st.lastSent;
+    if (since > MAX_WAIT_MS) return true;
+    return st.ackedSeq === st.seq && since >= Math.max(THROTTLE_MS, BACKOFF * st.rtt);
   }
   function point(ev) {
     const r = canvas.getBoundingClientRect();  // the drawing area is inside the border
@@ -71,7 +84,8 @@ function setup(root, setStateValue) {
     repaint();
     st.dirty = true;
     stopTimer();
-    st.timer = setInterval(() => { if (st.dirty && ready()) emit(); }, THROTTLE_MS);
+    if (st.ackedSeq !== st.seq && caughtUp()) st.ackedSeq = st.seq;  // answered between strokes: no new round trip
+    st.timer = setInterval(() => { noteAck(); if (st.dirty && ready()) emit(); }, POLL_MS);
   });
   canvas.addEventListener("pointermove", (ev) => {
     if (!st.current) return;

@@ -12,6 +12,7 @@ from models.preprocess import prepare_digit
 from models.unipen import gallery, render_strokes
 from testkit.browser import goto, no_exceptions, shot, wait_idle
 from testkit.digits import (
+    DEEP,
     LAYERS,
     canvas_box,
     choose_model,
@@ -313,4 +314,40 @@ def test_pen_and_touch_pointers_draw_too(page, live_server, kind, strokes, label
            for (x0, y0), (x1, y1) in zip(line, line[1:], strict=False) for t in range(11)]
     page.evaluate(POINTER_STROKE_JS, [kind, pts])
     assert wait_settled(page)["label"] == label
+    no_exceptions(page)
+
+
+SENDS_JS = """() => { const root = (DEEP)('[data-testid=digit-canvas]')[0];
+  window.__sends = [];
+  new MutationObserver(() => window.__sends.push([performance.now(), Number(root.dataset.seq),
+                                                   Number(root.dataset.rtt || 0)]))
+    .observe(root, { attributes: true, attributeFilter: ['data-seq'] }); }""".replace("DEEP", DEEP)
+
+
+def test_live_updates_while_drawing_back_off_by_the_round_trip(page, live_server):
+    """A slow stroke: the maps update several times before pen-up, and each live update waits at least
+    max(110 ms, 2 x the previous update's round trip) after the one before (the canvas's back-off, which
+    halves what a drawing student asks of a busy server). Pen-up is sent at once and gets the final answer."""
+    open_digits(page, live_server)
+    page.evaluate(SENDS_JS)
+    box = canvas_box(page)
+    x, top = box["x"] + box["width"] / 2, box["y"] + 0.15 * box["height"]
+    page.mouse.move(x, top)
+    page.mouse.down()
+    for k in range(1, 41):  # a 1 made of 40 moves over about 2 s
+        page.mouse.move(x, top + k * 0.0175 * box["height"])
+        page.wait_for_timeout(50)
+    live_versions = {int(v) for _, v in state(page)["grids"] if v}
+    page.mouse.up()
+    assert wait_settled(page)["label"] == "1"
+    sends = page.evaluate("window.__sends")
+    live, pen_up = sends[:-1], sends[-1]
+    assert len(live) >= 3, sends
+    assert max(live_versions) >= 2, "the maps did not update before pen-up"
+    rtts = [rtt for _, _, rtt in live[1:]]
+    assert all(r > 0 for r in rtts), sends  # each round trip was measured
+    for (t0, _, _), (t1, _, rtt) in zip(live, live[1:], strict=False):
+        assert t1 - t0 >= max(110, 2 * rtt) - 1 or t1 - t0 > 700, sends
+    assert pen_up[1] == live[-1][1] + 1
+    print("sends (ms, seq, rtt):", [[round(t - sends[0][0]), s, r] for t, s, r in sends])
     no_exceptions(page)
