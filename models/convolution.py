@@ -219,7 +219,19 @@ def histogram(out: np.ndarray, bins: int = 64, max_samples: int = 200_000) -> tu
 
 
 def sliding_steps(crop: np.ndarray, kernel: np.ndarray, settings: ConvSettings) -> list[Inspection]:
-    """Every output cell of a small (h,w) crop in row-major order, for the sliding animation."""
-    ho, wo = output_shape(*crop.shape, kernel.shape[0], settings)
-    check_fits(*crop.shape, kernel.shape[0], settings)
-    return [inspect_pixel(crop, kernel, settings, r, c) for r in range(ho) for c in range(wo)]
+    """Every output cell of a small (h,w) crop in row-major order, for the sliding animation: what
+    inspect_pixel() gives for each, with all windows gathered and multiplied at once."""
+    k = kernel.shape[0]
+    ho, wo = output_shape(*crop.shape, k, settings)
+    check_fits(*crop.shape, k, settings)
+    s, d, p = settings.stride, settings.dilation, settings.pad(k)
+    big = padded(np.asarray(crop, np.float64), k, settings)
+    taps = np.arange(0, d * (k - 1) + 1, d)
+    rows, cols = np.arange(ho)[:, None] * s + taps, np.arange(wo)[:, None] * s + taps  # (ho, k), (wo, k)
+    patches = big[rows[:, None, :, None], cols[None, :, None, :]].reshape(ho * wo, k, k)
+    weights = effective_kernel(kernel, settings).astype(np.float64)
+    products = patches * weights
+    totals = products.reshape(ho * wo, k * k).sum(axis=1)
+    span, bias = d * (k - 1) + 1, settings.bias
+    return [Inspection(i // wo, i % wo, patches[i], weights, products[i], float(totals[i]), bias,
+                       float(totals[i]) + bias, (i // wo) * s - p, (i % wo) * s - p, span) for i in range(ho * wo)]

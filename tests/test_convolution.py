@@ -256,3 +256,30 @@ def test_sliding_steps_build_the_output():
     assert len(steps) == out.size
     np.testing.assert_allclose([st.value for st in steps], out.ravel(), atol=1e-5)
     assert [(st.row, st.col) for st in steps[:5]] == [(0, 0), (0, 1), (0, 2), (0, 3), (1, 0)]
+
+
+@pytest.mark.parametrize("padding,stride,dilation,flip", [
+    (p, s, d, f) for p in PADDINGS for s in (1, 2, 3) for d in (1, 2) for f in (False, True)])
+def test_sliding_steps_agree_with_inspect_pixel_and_torch(padding, stride, dilation, flip):
+    """The gathered-at-once windows: every field equal to inspecting each cell alone, values equal to
+    torch's convolution of the crop."""
+    rng = np.random.default_rng(stride * 10 + dilation)
+    crop, kernel = rng.random((9, 11)), rng.normal(size=(3, 3))
+    s = ConvSettings(padding, stride=stride, dilation=dilation, flip=flip, bias=0.25)
+    steps = sliding_steps(crop, kernel, s)
+    ho, wo = output_shape(9, 11, 3, s)
+    assert [(st.row, st.col) for st in steps] == [(r, c) for r in range(ho) for c in range(wo)]
+    for st in steps:
+        one = inspect_pixel(crop, kernel, s, st.row, st.col)
+        np.testing.assert_array_equal(st.patch, one.patch)
+        np.testing.assert_array_equal(st.product, one.product)
+        np.testing.assert_array_equal(st.weights, one.weights)
+        assert (st.top, st.left, st.span, st.bias) == (one.top, one.left, one.span, one.bias)
+        assert st.value == pytest.approx(one.value, abs=1e-12)
+    weights = torch.from_numpy(kernel[::-1, ::-1].copy() if flip else kernel)[None, None]
+    x = torch.from_numpy(crop)[None, None]
+    p = s.pad(3)
+    if p:
+        x = F.pad(x, (p, p, p, p), mode={"zeros": "constant"}.get(padding, padding))
+    expected = F.conv2d(x, weights, stride=stride, dilation=dilation)[0, 0].numpy() + 0.25
+    np.testing.assert_allclose(np.array([st.value for st in steps]).reshape(ho, wo), expected, atol=1e-12)

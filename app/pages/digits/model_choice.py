@@ -52,17 +52,26 @@ def _follow_new_training(trained: MnistCNN | None) -> None:
 
 def chosen() -> Choice:
     """The chosen model, from session state (no widgets). Never raises for bad weights: model is None
-    (model_selector() says why)."""
+    (model_selector() says why).
+
+    A loaded model is remembered in the session (state.DIGITS_CHOICE): a drawing update asks three times,
+    and each call of the cached loader hashed its arguments and inspected its signature."""
+    ss = st.session_state
     options = labels()
-    name = st.session_state.get(state.DIGITS_MODEL)
+    name = ss.get(state.DIGITS_MODEL)
     name = name if name in options else state.DEFAULT_MODEL
     if name == state.TRAINED:
         trained = _trained()
         return Choice(name, trained, f"trained-{id(trained)}", options[name])
+    memo = ss.get(state.DIGITS_CHOICE)
+    if isinstance(memo, Choice) and memo.name == name and memo.model is not None:
+        return memo
     try:
-        return Choice(name, cache.digit_model(name), name, options[name])
+        choice = Choice(name, cache.digit_model(name), name, options[name])
     except WeightsError as exc:
         return Choice(name, None, name, options[name], str(exc))
+    ss[state.DIGITS_CHOICE] = choice
+    return choice
 
 
 def model_selector(on_change) -> Choice:

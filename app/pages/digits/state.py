@@ -28,6 +28,7 @@ DIGITS_ZOOM_INDEX = "digits_zoom_index"  # int: which map of that layer is enlar
 DIGITS_ZOOM_PENDING = "digits_zoom_pending"  # (layer, 1-based index) clicked on a grid, applied next run
 DIGITS_TEST_INDEX = "digits_test_index"  # int: 0-based index of the test digit the input column shows
 DIGITS_CURRENT = "digits_current"  # (input identity, current.Current): the shown input and its analysis
+DIGITS_CHOICE = "digits_choice"  # model_choice.Choice: the shipped model last loaded for this session
 DIGITS_COST = "digits_cost"  # [wall ms, cpu ms] of this update's parts so far (timing for benchmarks)
 
 TRAINED = "trained"  # DIGITS_MODEL value of the model trained this session on the Anatomy page
