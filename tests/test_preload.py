@@ -39,3 +39,12 @@ def test_freeze_takes_the_imported_objects_out_of_full_collections():
     imported, torchvision, frozen = _run("import_domain(); freeze_imported()", None)
     assert imported == str(len(domain_modules())) and torchvision == "True"
     assert int(frozen) > 100_000  # torch, torchvision, numpy, PIL and models/ hold hundreds of thousands
+
+
+def test_the_launcher_runs_the_event_loop_on_uvloop():
+    """app.serve sets uvloop's policy before Streamlit starts its loop with asyncio.run."""
+    code = ("import asyncio\nfrom app.serve import use_uvloop\nuse_uvloop()\n"
+            "async def main():\n    return type(asyncio.get_running_loop()).__module__\nprint(asyncio.run(main()))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+                          capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.strip().startswith("uvloop")
