@@ -3,6 +3,7 @@
 import asyncio
 import os
 import random
+import resource
 import statistics
 import threading
 import time
@@ -77,24 +78,44 @@ def topology(replicas: int, extra_env: dict):
             yield c.url, c.replica_urls, pids[:-1], pids
 
 
-def lower_priority(nice: int, browsers: bool = False) -> None:
-    """Run the calling thread (and the threads it starts), or with browsers=True this process's chromium
-    children (and the playwright driver), at CPU priority `nice`: the students' devices are simulated on the server's own cores, and
-    in a class they would not take the server's CPU."""
-    if nice <= 0:
-        return
-    if not browsers:
+def lower_priority(nice: int) -> None:
+    """Run the calling thread (and the threads it starts) at CPU priority `nice`: the students' devices are
+    simulated on the server's own cores, and in a class they would not take the server's CPU."""
+    if nice > 0:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)  # Linux: this thread only
-        return
-    for proc in psutil.Process().children(recursive=True):
-        try:
-            if any(k in proc.name().lower() for k in ("chrom", "node", "playwright")) and proc.nice() < nice:
-                proc.nice(nice)
-        except psutil.Error:
-            pass
 
 
-def browser_student(url: str, name: str, delay: float, samples: list, think: float, nice: int = 0) -> None:
+class BrowsersNiced:
+    """While open, keep every chromium process of this process's browsers (and the playwright driver) at CPU
+    priority `nice` or lower, checked every 0.2 s. Renicing once is not enough: chromium forks its renderers
+    from a zygote started before the browser could be reniced, and sets a foreground renderer's priority
+    itself (to 0 or 5, seen with psutil); the renderers do most of a browser's work."""
+
+    def __init__(self, nice: int):
+        self.nice, self._stop = nice, threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _loop(self) -> None:
+        while not self._stop.wait(0.2):
+            for proc in psutil.Process().children(recursive=True):
+                try:
+                    if any(k in proc.name().lower() for k in ("chrom", "node", "playwright")) and proc.nice() < self.nice:
+                        proc.nice(self.nice)
+                except psutil.Error:
+                    pass
+
+    def __enter__(self):
+        if self.nice > 0:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+
+def browser_student(url: str, name: str, delay: float, samples: list, think: float) -> None:
     from playwright.sync_api import sync_playwright
 
     from benchmarks.classroom.lesson import run_lesson
@@ -102,7 +123,6 @@ def browser_student(url: str, name: str, delay: float, samples: list, think: flo
     time.sleep(delay)
     with sync_playwright() as pw:
         browser = launch_chromium(pw)
-        lower_priority(nice, browsers=True)
         page = browser.new_page(viewport={"width": 1440, "height": 1400})
         try:
             for page_name, kind, ms in run_lesson(page, url, lambda i: time.sleep(think if i else 0)):
@@ -118,12 +138,13 @@ def browser_student(url: str, name: str, delay: float, samples: list, think: flo
 def lesson_phase(url: str, steps, students: int, browsers: int, ramp: float, think: float, seed: int,
                  nice: int = 0):
     """All students arrive within `ramp` seconds and do the lesson once, pausing `think` s (±50%) per step.
-    The simulated students run at CPU priority `nice` (see lower_priority)."""
+    The simulated students run at CPU priority `nice` (see lower_priority and BrowsersNiced). Also returns the
+    CPU the simulated students used (this process and its finished children, the browsers), in cores."""
     rng = random.Random(seed)
     delays = sorted(rng.uniform(0, ramp) for _ in range(students))
     browser_samples: list[Sample] = []
     threads = [threading.Thread(target=browser_student,
-                                args=(url, f"browser-{i}", delays[i], browser_samples, think, nice))
+                                args=(url, f"browser-{i}", delays[i], browser_samples, think))
                for i in range(browsers)]
     result = Result()
 
@@ -133,15 +154,24 @@ def lesson_phase(url: str, steps, students: int, browsers: int, ramp: float, thi
             await lesson(url, f"ws-{i}", steps, result, think_s=lambda: think * rng.uniform(0.5, 1.5))
         await asyncio.gather(*(one(i) for i in range(browsers, students)))
 
-    t0 = time.monotonic()
-    for t in threads:
-        t.start()
-    clients = threading.Thread(target=lambda: (lower_priority(nice), asyncio.run(protocol_students())))
-    clients.start()
-    clients.join()
-    for t in threads:
-        t.join()
-    return result.samples + browser_samples, time.monotonic() - t0, result.coalesced, _spread(result)
+    t0, cpu0 = time.monotonic(), _own_and_children_cpu()
+    with BrowsersNiced(nice):
+        for t in threads:
+            t.start()
+        clients = threading.Thread(target=lambda: (lower_priority(nice), asyncio.run(protocol_students())))
+        clients.start()
+        clients.join()
+        for t in threads:
+            t.join()
+    seconds = time.monotonic() - t0
+    students_cores = (_own_and_children_cpu() - cpu0) / seconds
+    return result.samples + browser_samples, seconds, result.coalesced, _spread(result), students_cores
+
+
+def _own_and_children_cpu() -> float:
+    """CPU seconds of this process and of its children that have exited (the browsers, once closed)."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def _spread(result: Result) -> dict:
@@ -240,10 +270,11 @@ def run_topology(replicas: int, steps, args, extra_env: dict) -> tuple[dict, lis
             asyncio.run(lesson(rurl, "warm-up", steps, Result(), paced=False))
         idle_uss = [_uss_mb(p) for p in replica_pids]
         with Sampler(pids) as sampler:
-            samples, seconds, coalesced, spread = lesson_phase(url, steps, args.students, args.browsers, args.ramp,
-                                                       args.think, args.seed, args.client_nice)
+            samples, seconds, coalesced, spread, students_cores = lesson_phase(
+                url, steps, args.students, args.browsers, args.ramp, args.think, args.seed, args.client_nice)
         summary = summarize(samples)
         summary.update(lesson_seconds=seconds, drawing_updates_coalesced=coalesced, students_per_replica=spread,
+                       simulated_students_cores=students_cores,
                        server_peak_rss_mb=sampler.peak_mb,
                        cpu_percent_median=statistics.median(sampler.cpu) if sampler.cpu else None,
                        replica_uss_mb_idle=idle_uss, replica_uss_mb_after=[_uss_mb(p) for p in replica_pids],
