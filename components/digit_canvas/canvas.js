@@ -1,6 +1,6 @@
 // Draw-a-digit canvas for st.components.v2: pointer events (mouse, touch, pen), undo, clear.
-// Sends {png, seq, strokes} through setStateValue("drawing", ...) while a stroke is in progress (at most
-// every THROTTLE_MS, see ready()), and once more immediately on pen-up. No network requests.
+// Sends {png, seq, strokes} through setStateValue("drawing", ...) while a stroke is in progress (at least
+// THROTTLE_MS apart, see ready()), and once more immediately on pen-up. No network requests.
 const THROTTLE_MS = 110;
 const POLL_MS = 30;
 const BACKOFF = 2;  // benchmarks/classroom/protocol.py BACKOFF models this
