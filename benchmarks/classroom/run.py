@@ -222,7 +222,7 @@ def saturation_phase(url: str, steps, students: int, seconds: float, pids: list[
 def summarize(samples: list[Sample]) -> dict:
     """Per page and kind: n, median, p95 and max ms over all students; the same for the real browsers and the
     protocol students apart ("by_client"), since the browsers also pay for rendering on the loaded machine."""
-    out = {"pages": {}, "errors": 0, "error_examples": []}
+    out = {"errors": 0, "error_examples": []}
     for s in samples:
         if not s.ok:
             out["errors"] += 1
