@@ -52,7 +52,7 @@ def print_summary(title: str, s: dict) -> None:
           f"peak server RSS {s['server_peak_rss_mb']:.0f} MB, CPU median {s['cpu_percent_median']}%, "
           f"drawing updates coalesced by the canvas's flow control {s.get('drawing_updates_coalesced', 0)}, "
           f"protocol students per replica {s.get('students_per_replica')}, simulated students used "
-          f"{s.get('simulated_students_cores', 0):.2f} cores")
+          f"{s.get('simulated_students_cores', 0):.2f} cores, the server {s.get('server_cores', 0):.2f} cores")
     print(f"{'page':12} {'kind':12} {'n':>4} {'median':>9} {'p95':>9} {'max':>9} {'p95 browser':>12} {'p95 protocol':>13}")
     for page, kinds in s["pages"].items():
         for kind, v in kinds.items():

@@ -3,7 +3,6 @@
 import asyncio
 import os
 import random
-import resource
 import statistics
 import threading
 import time
@@ -12,6 +11,7 @@ from contextlib import contextmanager
 import psutil
 
 from app.preload import PRELOAD_ENV
+from benchmarks.classroom.priority import BrowsersNiced, StudentsCpu, lower_priority
 from benchmarks.classroom.protocol import Result, Sample, lesson
 from benchmarks.harness import percentile
 from testkit.server import ROOT, launch_chromium, streamlit_server
@@ -78,43 +78,6 @@ def topology(replicas: int, extra_env: dict):
             yield c.url, c.replica_urls, pids[:-1], pids
 
 
-def lower_priority(nice: int) -> None:
-    """Run the calling thread (and the threads it starts) at CPU priority `nice`: the students' devices are
-    simulated on the server's own cores, and in a class they would not take the server's CPU."""
-    if nice > 0:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)  # Linux: this thread only
-
-
-class BrowsersNiced:
-    """While open, keep every chromium process of this process's browsers (and the playwright driver) at CPU
-    priority `nice` or lower, checked every 0.2 s. Renicing once is not enough: chromium forks its renderers
-    from a zygote started before the browser could be reniced, and sets a foreground renderer's priority
-    itself (to 0 or 5, seen with psutil); the renderers do most of a browser's work."""
-
-    def __init__(self, nice: int):
-        self.nice, self._stop = nice, threading.Event()
-        self._thread = threading.Thread(target=self._loop, daemon=True)
-
-    def _loop(self) -> None:
-        while not self._stop.wait(0.2):
-            for proc in psutil.Process().children(recursive=True):
-                try:
-                    if any(k in proc.name().lower() for k in ("chrom", "node", "playwright")) and proc.nice() < self.nice:
-                        proc.nice(self.nice)
-                except psutil.Error:
-                    pass
-
-    def __enter__(self):
-        if self.nice > 0:
-            self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join()
-
-
 def browser_student(url: str, name: str, delay: float, samples: list, think: float) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -136,10 +99,10 @@ def browser_student(url: str, name: str, delay: float, samples: list, think: flo
 
 
 def lesson_phase(url: str, steps, students: int, browsers: int, ramp: float, think: float, seed: int,
-                 nice: int = 0):
+                 nice: int = 0, server_pids: tuple[int, ...] = ()):
     """All students arrive within `ramp` seconds and do the lesson once, pausing `think` s (±50%) per step.
     The simulated students run at CPU priority `nice` (see lower_priority and BrowsersNiced). Also returns the
-    CPU the simulated students used (this process and its finished children, the browsers), in cores."""
+    CPU the simulated students used (this process and its browsers, not the servers), in cores."""
     rng = random.Random(seed)
     delays = sorted(rng.uniform(0, ramp) for _ in range(students))
     browser_samples: list[Sample] = []
@@ -154,8 +117,8 @@ def lesson_phase(url: str, steps, students: int, browsers: int, ramp: float, thi
             await lesson(url, f"ws-{i}", steps, result, think_s=lambda: think * rng.uniform(0.5, 1.5))
         await asyncio.gather(*(one(i) for i in range(browsers, students)))
 
-    t0, cpu0 = time.monotonic(), _own_and_children_cpu()
-    with BrowsersNiced(nice):
+    t0 = time.monotonic()
+    with BrowsersNiced(nice), StudentsCpu(server_pids) as students_cpu:
         for t in threads:
             t.start()
         clients = threading.Thread(target=lambda: (lower_priority(nice), asyncio.run(protocol_students())))
@@ -164,14 +127,8 @@ def lesson_phase(url: str, steps, students: int, browsers: int, ramp: float, thi
         for t in threads:
             t.join()
     seconds = time.monotonic() - t0
-    students_cores = (_own_and_children_cpu() - cpu0) / seconds
+    students_cores = students_cpu.seconds() / seconds
     return result.samples + browser_samples, seconds, result.coalesced, _spread(result), students_cores
-
-
-def _own_and_children_cpu() -> float:
-    """CPU seconds of this process and of its children that have exited (the browsers, once closed)."""
-    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def _spread(result: Result) -> dict:
@@ -269,12 +226,15 @@ def run_topology(replicas: int, steps, args, extra_env: dict) -> tuple[dict, lis
         for rurl in replica_urls:  # the teacher opened the app before class: every replica is warm
             asyncio.run(lesson(rurl, "warm-up", steps, Result(), paced=False))
         idle_uss = [_uss_mb(p) for p in replica_pids]
+        server0 = _cpu_seconds(pids)
         with Sampler(pids) as sampler:
             samples, seconds, coalesced, spread, students_cores = lesson_phase(
-                url, steps, args.students, args.browsers, args.ramp, args.think, args.seed, args.client_nice)
+                url, steps, args.students, args.browsers, args.ramp, args.think, args.seed, args.client_nice,
+                tuple(pids))
         summary = summarize(samples)
         summary.update(lesson_seconds=seconds, drawing_updates_coalesced=coalesced, students_per_replica=spread,
                        simulated_students_cores=students_cores,
+                       server_cores=(_cpu_seconds(pids) - server0) / seconds,
                        server_peak_rss_mb=sampler.peak_mb,
                        cpu_percent_median=statistics.median(sampler.cpu) if sampler.cpu else None,
                        replica_uss_mb_idle=idle_uss, replica_uss_mb_after=[_uss_mb(p) for p in replica_pids],
