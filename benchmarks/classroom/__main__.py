@@ -1,6 +1,7 @@
 """`python -m benchmarks.classroom`: 30 students do a scripted lesson against 1 Streamlit process, then against
-N processes behind nginx (default: one per core). A few students are real headless chromium browsers; the rest
-speak Streamlit's WebSocket protocol, replaying what a recorded chromium sent. Prints a table, writes JSON to
+N processes behind nginx (default: one per core). Both topologies run throughout, so their throughput is
+measured in turns. A few students are real headless chromium browsers; the rest speak Streamlit's WebSocket
+protocol, replaying what a recorded chromium sent. Prints a table, writes JSON to
 benchmarks/results/classroom-<time>.json.
 """
 
@@ -9,7 +10,15 @@ import json
 import os
 import time
 
-from benchmarks.classroom.run import budgets, machine_load, run_topology
+from benchmarks.classroom.run import (
+    budgets,
+    interleaved_saturation,
+    machine_load,
+    measure_lesson,
+    record_steps,
+    topology,
+    warm_up,
+)
 from benchmarks.machine import speed
 from testkit.server import ROOT
 
@@ -34,9 +43,17 @@ def main() -> None:
                "started": time.strftime("%Y-%m-%d %H:%M:%S")}
     print(f"machine before: {results['machine_before']}\nmachine speed (ms, lower is faster): "
           f"{results['machine_speed']}", flush=True)
-    one, steps = run_topology(1, None, args, env)
+    with topology(1, env) as single, topology(args.replicas, env) as replicated:
+        steps, recorded = record_steps(single.url)
+        warm_up(single, steps)
+        warm_up(replicated, steps)
+        one = measure_lesson(single, steps, args, tuple(replicated.pids))
+        many = measure_lesson(replicated, steps, args, tuple(single.pids))
+        one["recording_browser_ms"] = [[p, k, round(ms)] for p, k, ms in recorded]
+        print(f"throughput: {args.saturate:g} s of pause-free replay each, in turns", flush=True)
+        one["saturation"], many["saturation"] = interleaved_saturation([single, replicated], steps, args.students,
+                                                                       args.saturate)
     print_summary("1 process", one)
-    many, _ = run_topology(args.replicas, steps, args, env)
     print_summary(f"{args.replicas} processes behind nginx", many)
     results.update(one_process=one, behind_nginx=many, budgets=budgets(one, many),
                    lesson_frames={f"{s.page}/{s.kind}#{i}": len(s.frames) for i, s in enumerate(steps)})
@@ -48,11 +65,13 @@ def main() -> None:
 
 
 def print_summary(title: str, s: dict) -> None:
+    lag = s.get("protocol_students_loop_lag") or {}
     print(f"\n== {title}: lesson took {s['lesson_seconds']:.0f} s, errors {s['errors']}, "
           f"peak server RSS {s['server_peak_rss_mb']:.0f} MB, CPU median {s['cpu_percent_median']}%, "
           f"drawing updates coalesced by the canvas's flow control {s.get('drawing_updates_coalesced', 0)}, "
           f"protocol students per replica {s.get('students_per_replica')}, simulated students used "
-          f"{s.get('simulated_students_cores', 0):.2f} cores, the server {s.get('server_cores', 0):.2f} cores")
+          f"{s.get('simulated_students_cores', 0):.2f} cores, the server {s.get('server_cores', 0):.2f} cores, "
+          f"protocol students' event loop late by p99 {lag.get('p99_ms', 0):.0f} ms, max {lag.get('max_ms', 0):.0f} ms")
     print(f"{'page':12} {'kind':12} {'n':>4} {'median':>9} {'p95':>9} {'max':>9} {'p95 browser':>12} {'p95 protocol':>13}")
     for page, kinds in s["pages"].items():
         for kind, v in kinds.items():

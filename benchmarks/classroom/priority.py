@@ -6,13 +6,6 @@ import threading
 import psutil
 
 
-def lower_priority(nice: int) -> None:
-    """Run the calling thread (and the threads it starts) at CPU priority `nice`: the students' devices are
-    simulated on the server's own cores, and in a class they would not take the server's CPU."""
-    if nice > 0:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)  # Linux: this thread only
-
-
 class BrowsersNiced:
     """While open, keep every chromium process of this process's browsers (and the playwright driver) at CPU
     priority `nice` or lower, checked every 0.2 s. Renicing once is not enough: chromium forks its renderers

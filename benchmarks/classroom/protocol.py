@@ -40,6 +40,7 @@ class Sample:
     student: str
     ok: bool = True
     error: str = ""
+    ended: float = field(default_factory=time.monotonic)  # when the step's result was in (protocol students)
 
 
 @dataclass

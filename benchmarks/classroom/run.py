@@ -1,17 +1,20 @@
 """The classroom load test: the same 30 students against 1 Streamlit process and against N behind nginx."""
 
 import asyncio
+import multiprocessing
 import os
 import random
 import statistics
 import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import psutil
 
 from app.preload import PRELOAD_ENV
-from benchmarks.classroom.priority import BrowsersNiced, StudentsCpu, lower_priority
+from benchmarks.classroom.priority import BrowsersNiced, StudentsCpu, set_autogroup_nice
 from benchmarks.classroom.protocol import Result, Sample, lesson
 from benchmarks.harness import percentile
 from testkit.server import ROOT, launch_chromium, streamlit_server
@@ -19,21 +22,30 @@ from testkit.server import ROOT, launch_chromium, streamlit_server
 LOAD_BUDGET_MS = 5000.0
 INTERACTION_BUDGET_MS = 1000.0
 SPEEDUP_BUDGET = 1.5
+SATURATION_ROUNDS = 3
+STUDENTS_PROCESS_START_S = 3.0  # the students' browsers and the protocol students' process start before anyone arrives
 
 
 class Sampler:
-    """Peak RSS of the server processes and the machine's CPU use, sampled every half second."""
+    """Peak RSS of the server processes and the machine's CPU use, sampled every half second; also each
+    process's (with its worker pool) CPU cores per half second, for the timeline."""
 
     def __init__(self, pids: list[int]):
         self.procs = [psutil.Process(p) for p in pids]
         self.peak_mb, self.cpu, self._stop = 0.0, [], threading.Event()
+        self.t0, self.server_cores = time.monotonic(), []
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
     def _loop(self):
         psutil.cpu_percent()
+        last = [_cpu_seconds([p.pid]) for p in self.procs]
         while not self._stop.wait(0.5):
             self.cpu.append(psutil.cpu_percent())
             self.peak_mb = max(self.peak_mb, sum(_rss(p) for p in self.procs) / 2**20)
+            now = [_cpu_seconds([p.pid]) for p in self.procs]
+            self.server_cores.append([round(time.monotonic() - self.t0, 2),
+                                      *[round((b - a) / 0.5, 2) for a, b in zip(last, now, strict=True)]])
+            last = now
 
     def __enter__(self):
         self._thread.start()
@@ -63,30 +75,40 @@ def _uss_mb(pid: int) -> dict:
         return {}
 
 
+@dataclass
+class Topology:
+    url: str
+    replica_urls: list[str]
+    replica_pids: list[int]
+    pids: list[int]  # the replicas and, behind nginx, nginx last
+
+
 @contextmanager
 def topology(replicas: int, extra_env: dict):
-    """Yield (url, replica_urls, replica_pids, all_pids): one bare process, or `replicas` behind nginx."""
+    """Yield a running Topology: one bare process, or `replicas` behind nginx."""
     if replicas == 1:
         with streamlit_server(extra_env={PRELOAD_ENV: "1", **extra_env}) as (url, proc):  # as make classroom does
-            yield url, [url], [proc.pid], [proc.pid]
+            yield Topology(url, [url], [proc.pid], [proc.pid])
     else:
         from deploy.classroom import cluster
 
         with cluster(replicas=replicas, bind="127.0.0.1", extra_env=extra_env,
                      run_dir=ROOT / "artifacts" / "classroom-bench") as c:
             pids = [p.pid for p in c.procs]
-            yield c.url, c.replica_urls, pids[:-1], pids
+            yield Topology(c.url, c.replica_urls, pids[:-1], pids)
 
 
-def browser_student(url: str, name: str, delay: float, samples: list, think: float) -> None:
+def browser_student(url: str, name: str, arrival: float, samples: list, think: float) -> None:
+    """A student whose browser is already open starts the lesson at time.monotonic() == arrival."""
     from playwright.sync_api import sync_playwright
 
     from benchmarks.classroom.lesson import run_lesson
 
-    time.sleep(delay)
     with sync_playwright() as pw:
         browser = launch_chromium(pw)
         page = browser.new_page(viewport={"width": 1440, "height": 1400})
+        page.goto("about:blank")
+        time.sleep(max(0.0, arrival - time.monotonic()))
         try:
             for page_name, kind, ms in run_lesson(page, url, lambda i: time.sleep(think if i else 0)):
                 samples.append(Sample(page_name, kind, ms, name))
@@ -99,36 +121,65 @@ def browser_student(url: str, name: str, delay: float, samples: list, think: flo
 
 
 def lesson_phase(url: str, steps, students: int, browsers: int, ramp: float, think: float, seed: int,
-                 nice: int = 0, server_pids: tuple[int, ...] = ()):
+                 nice: int = 0, server_pids: tuple[int, ...] = (), protocol_nice: int = 0):
     """All students arrive within `ramp` seconds and do the lesson once, pausing `think` s (±50%) per step.
-    The simulated students run at CPU priority `nice` (see lower_priority and BrowsersNiced). Also returns the
-    CPU the simulated students used (this process and its browsers, not the servers), in cores."""
+    The browsers run at CPU priority `nice` (see BrowsersNiced); the protocol students at `protocol_nice`, in
+    a process of their own (see protocol_students). Also returns the CPU the simulated students used (this process and its children, not the servers),
+    in cores, and how late the protocol students' event loop woke up."""
     rng = random.Random(seed)
     delays = sorted(rng.uniform(0, ramp) for _ in range(students))
+    start_at = time.monotonic() + STUDENTS_PROCESS_START_S
     browser_samples: list[Sample] = []
-    threads = [threading.Thread(target=browser_student,
-                                args=(url, f"browser-{i}", delays[i], browser_samples, think))
+    threads = [threading.Thread(target=browser_student, args=(url, f"browser-{i}", start_at + delays[i],
+                                                              browser_samples, think))
                for i in range(browsers)]
-    result = Result()
-
-    async def protocol_students():
-        async def one(i):
-            await asyncio.sleep(delays[i])
-            await lesson(url, f"ws-{i}", steps, result, think_s=lambda: think * rng.uniform(0.5, 1.5))
-        await asyncio.gather(*(one(i) for i in range(browsers, students)))
-
-    t0 = time.monotonic()
-    with BrowsersNiced(nice), StudentsCpu(server_pids) as students_cpu:
+    with (BrowsersNiced(nice), StudentsCpu(server_pids) as students_cpu,
+          ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool):
+        clients = pool.submit(protocol_students, url, steps, [start_at + d for d in delays[browsers:]], browsers,
+                              think, seed, protocol_nice)
         for t in threads:
             t.start()
-        clients = threading.Thread(target=lambda: (lower_priority(nice), asyncio.run(protocol_students())))
-        clients.start()
-        clients.join()
+        result, loop_lags = clients.result()
         for t in threads:
             t.join()
-    seconds = time.monotonic() - t0
+    seconds = time.monotonic() - start_at
     students_cores = students_cpu.seconds() / seconds
-    return result.samples + browser_samples, seconds, result.coalesced, _spread(result), students_cores
+    lag = {"p50_ms": percentile(loop_lags, 0.5), "p99_ms": percentile(loop_lags, 0.99),
+           "max_ms": max(loop_lags)} if loop_lags else {}
+    return result.samples + browser_samples, seconds, result.coalesced, _spread(result), students_cores, lag
+
+
+def protocol_students(url: str, steps, arrivals: list[float], first: int, think: float, seed: int,
+                      nice: int) -> tuple[Result, list[float]]:
+    """Run in a process of its own: student `first + k` starts its lesson at time.monotonic() == arrivals[k].
+    Returns the students' Result and how late (ms) their event loop woke up, every 50 ms.
+
+    The process takes a session (scheduler autogroup) of its own at CPU priority `nice`. It needs little CPU
+    (~0.2 cores for 27 students) but needs it at once: at the browsers' low priority its event loop woke up
+    to 0.8 s late, which was then measured as the server's latency."""
+    os.setsid()
+    set_autogroup_nice(os.getpid(), nice)
+    rng, result, lags = random.Random(seed + 1), Result(), []
+
+    async def one(k: int, arrival: float):
+        await asyncio.sleep(max(0.0, arrival - time.monotonic()))
+        await lesson(url, f"ws-{first + k}", steps, result, think_s=lambda: think * rng.uniform(0.5, 1.5))
+
+    async def everyone():
+        watch = asyncio.create_task(_watch_loop(lags))
+        await asyncio.gather(*(one(k, a) for k, a in enumerate(arrivals)))
+        watch.cancel()
+
+    asyncio.run(everyone())
+    return result, lags
+
+
+async def _watch_loop(lags: list, period: float = 0.05) -> None:
+    """How late the protocol students' event loop wakes up (ms): a late loop delays every measured step."""
+    while True:
+        t0 = time.perf_counter()
+        await asyncio.sleep(period)
+        lags.append((time.perf_counter() - t0 - period) * 1000)
 
 
 def _spread(result: Result) -> dict:
@@ -153,27 +204,48 @@ def _cpu_seconds(pids: list[int]) -> float:
 
 
 def saturation_phase(url: str, steps, students: int, seconds: float, pids: list[int]) -> dict:
-    """Every student replays the lesson with no pause, over and over: finished script runs per second.
-
-    Also the server's CPU use: cores it kept busy, and runs per CPU-second (less sensitive to other load).
-    """
+    """Every student replays the lesson with no pause, over and over, for `seconds`: the finished script runs,
+    errors, the server's CPU seconds and the load generator's."""
     result = Result()
     server0 = _cpu_seconds(pids)
 
     async def go():
         until = time.monotonic() + seconds
-        await asyncio.gather(*(lesson(url, f"sat-{i}", steps, result, loops=0, until=until, paced=False) for i in range(students)))
+        await asyncio.gather(*(lesson(url, f"sat-{i}", steps, result, loops=0, until=until, paced=False)
+                               for i in range(students)))
 
     t0, cpu0 = time.monotonic(), psutil.Process().cpu_times()
     asyncio.run(go())
     elapsed, cpu1 = time.monotonic() - t0, psutil.Process().cpu_times()
-    server_cpu = _cpu_seconds(pids) - server0
-    errors = [s for s in result.samples if not s.ok]
-    spread = _spread(result)
-    return {"runs": result.runs, "seconds": elapsed, "runs_per_s": result.runs / elapsed, "errors": len(errors),
-            "error_examples": sorted({s.error for s in errors})[:5], "students_per_replica": spread,
-            "load_generator_cpu_percent": 100 * (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / elapsed,
-            "server_cores_busy": server_cpu / elapsed, "runs_per_server_cpu_s": result.runs / max(1e-9, server_cpu)}
+    errors = [s.error for s in result.samples if not s.ok]
+    return {"runs": result.runs, "seconds": elapsed, "errors": errors, "students_per_replica": _spread(result),
+            "server_cpu_s": _cpu_seconds(pids) - server0,
+            "load_generator_cpu_s": cpu1.user + cpu1.system - cpu0.user - cpu0.system}
+
+
+def interleaved_saturation(topologies: list[Topology], steps, students: int, seconds: float,
+                           rounds: int = SATURATION_ROUNDS) -> list[dict]:
+    """Throughput of each topology, measured in `rounds` turns of seconds/rounds each (A, B, A, B, ...) so
+    that a machine getting faster or slower during the benchmark affects them alike. Per topology: finished
+    script runs per second, errors, the server's cores kept busy and runs per server CPU-second (less
+    sensitive to other load)."""
+    blocks: list[list[dict]] = [[] for _ in topologies]
+    for _ in range(rounds):
+        for k, topo in enumerate(topologies):
+            blocks[k].append(saturation_phase(topo.url, steps, students, seconds / rounds, topo.pids))
+    out = []
+    for done in blocks:
+        runs, elapsed = sum(b["runs"] for b in done), sum(b["seconds"] for b in done)
+        server_cpu = sum(b["server_cpu_s"] for b in done)
+        errors = [e for b in done for e in b["errors"]]
+        out.append({"runs": runs, "seconds": elapsed, "runs_per_s": runs / elapsed, "rounds": rounds,
+                    "runs_per_s_by_round": [b["runs"] / b["seconds"] for b in done],
+                    "errors": len(errors), "error_examples": sorted(set(errors))[:5],
+                    "students_per_replica": done[-1]["students_per_replica"],
+                    "load_generator_cpu_percent": 100 * sum(b["load_generator_cpu_s"] for b in done) / elapsed,
+                    "server_cores_busy": server_cpu / elapsed,
+                    "runs_per_server_cpu_s": runs / max(1e-9, server_cpu)})
+    return out
 
 
 def summarize(samples: list[Sample]) -> dict:
@@ -217,35 +289,36 @@ def record_steps(url: str):
             browser.close()
 
 
-def run_topology(replicas: int, steps, args, extra_env: dict) -> tuple[dict, list]:
-    """Measure one topology; with steps=None the lesson is first recorded on it. Returns (summary, steps)."""
-    with topology(replicas, extra_env) as (url, replica_urls, replica_pids, pids):
-        recorded = None
-        if steps is None:
-            steps, recorded = record_steps(url)
-        for rurl in replica_urls:  # the teacher opened the app before class: every replica is warm
-            asyncio.run(lesson(rurl, "warm-up", steps, Result(), paced=False))
-        idle_uss = [_uss_mb(p) for p in replica_pids]
-        server0 = _cpu_seconds(pids)
-        with Sampler(pids) as sampler:
-            samples, seconds, coalesced, spread, students_cores = lesson_phase(
-                url, steps, args.students, args.browsers, args.ramp, args.think, args.seed, args.client_nice,
-                tuple(pids))
-        summary = summarize(samples)
-        summary.update(lesson_seconds=seconds, drawing_updates_coalesced=coalesced, students_per_replica=spread,
-                       simulated_students_cores=students_cores,
-                       server_cores=(_cpu_seconds(pids) - server0) / seconds,
-                       server_peak_rss_mb=sampler.peak_mb,
-                       cpu_percent_median=statistics.median(sampler.cpu) if sampler.cpu else None,
-                       replica_uss_mb_idle=idle_uss, replica_uss_mb_after=[_uss_mb(p) for p in replica_pids],
-                       replica_rss_mb_after=[_rss(psutil.Process(p)) / 2**20 for p in replica_pids])
-        if len(pids) > len(replica_pids):
-            summary["nginx_rss_mb"] = _rss(psutil.Process(pids[-1])) / 2**20
-        summary["saturation"] = saturation_phase(url, steps, args.students, args.saturate, pids)
-        summary.update(replicas=replicas, url=url)
-        if recorded:
-            summary["recording_browser_ms"] = [[p, k, round(ms)] for p, k, ms in recorded]
-        return summary, steps
+def warm_up(topo: Topology, steps) -> None:
+    """The teacher opened the app before class: every replica has run the lesson once."""
+    for rurl in topo.replica_urls:
+        asyncio.run(lesson(rurl, "warm-up", steps, Result(), paced=False))
+
+
+def measure_lesson(topo: Topology, steps, args, idle_pids: tuple[int, ...] = ()) -> dict:
+    """The lesson's latencies, errors, memory and CPU on one running topology (already warm); idle_pids are
+    the other topology's, not counted as students."""
+    idle_uss = [_uss_mb(p) for p in topo.replica_pids]
+    server0 = _cpu_seconds(topo.pids)
+    with Sampler(topo.pids) as sampler:
+        samples, seconds, coalesced, spread, students_cores, loop_lag = lesson_phase(
+            topo.url, steps, args.students, args.browsers, args.ramp, args.think, args.seed, args.client_nice,
+            (*topo.pids, *idle_pids))
+    summary = summarize(samples)
+    summary["timeline"] = {"server_cores": sampler.server_cores,
+                           "steps": [[round(s.ended - sampler.t0, 2), s.page, s.kind, round(s.ms), s.student]
+                                     for s in samples if s.student.startswith("ws-")]}
+    summary.update(lesson_seconds=seconds, drawing_updates_coalesced=coalesced, students_per_replica=spread,
+                   simulated_students_cores=students_cores, protocol_students_loop_lag=loop_lag,
+                   server_cores=(_cpu_seconds(topo.pids) - server0) / seconds,
+                   server_peak_rss_mb=sampler.peak_mb,
+                   cpu_percent_median=statistics.median(sampler.cpu) if sampler.cpu else None,
+                   replica_uss_mb_idle=idle_uss, replica_uss_mb_after=[_uss_mb(p) for p in topo.replica_pids],
+                   replica_rss_mb_after=[_rss(psutil.Process(p)) / 2**20 for p in topo.replica_pids],
+                   replicas=len(topo.replica_pids), url=topo.url)
+    if len(topo.pids) > len(topo.replica_pids):
+        summary["nginx_rss_mb"] = _rss(psutil.Process(topo.pids[-1])) / 2**20
+    return summary
 
 
 def budgets(one: dict, many: dict) -> dict:
