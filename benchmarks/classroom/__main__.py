@@ -33,8 +33,9 @@ def main() -> None:
     parser.add_argument("--saturate", type=float, default=30.0, help="seconds of pause-free replay for throughput")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--client-nice", type=int, default=10,
-                        help="CPU priority of the simulated students (browsers, protocol clients) in the lesson: "
-                             "their devices would not share the server's cores in a class; 0 = same as the server")
+                        help="CPU priority (process and autogroup) of the browsers in the lesson: their devices "
+                             "would not share the server's cores in a class; 0 = same as the server. The protocol "
+                             "students run at normal priority in a session of their own")
     parser.add_argument("--env", action="append", default=[], help="KEY=VALUE for every server process")
     args = parser.parse_args()
     env = dict(kv.split("=", 1) for kv in args.env)

@@ -124,8 +124,9 @@ def lesson_phase(url: str, steps, students: int, browsers: int, ramp: float, thi
                  nice: int = 0, server_pids: tuple[int, ...] = (), protocol_nice: int = 0):
     """All students arrive within `ramp` seconds and do the lesson once, pausing `think` s (±50%) per step.
     The browsers run at CPU priority `nice` (see BrowsersNiced); the protocol students at `protocol_nice`, in
-    a process of their own (see protocol_students). Also returns the CPU the simulated students used (this process and its children, not the servers),
-    in cores, and how late the protocol students' event loop woke up."""
+    a process of their own (see protocol_students). Also returns the CPU the simulated students used (this
+    process and its children, not the servers), in cores, and how late the protocol students' event loop
+    woke up."""
     rng = random.Random(seed)
     delays = sorted(rng.uniform(0, ramp) for _ in range(students))
     start_at = time.monotonic() + STUDENTS_PROCESS_START_S
