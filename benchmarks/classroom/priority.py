@@ -1,4 +1,5 @@
-"""The simulated students share the server's cores: keep them at low CPU priority, and measure what they use."""
+"""The simulated students share the server's cores: keep the browsers at low CPU priority, and measure what the
+students use."""
 
 import os
 import threading
@@ -14,9 +15,9 @@ class BrowsersNiced:
 
     A process's nice only ranks it against processes of its own session when the kernel groups sessions
     (sched_autogroup_enabled, on here): playwright starts each chromium with setsid, and every server runs in a
-    session of its own, so the browsers and this process each got a whole session's share of the CPU
-    whatever their nice. So the autogroups of the browsers and of this process (the protocol students) are
-    set to `nice` too, and this process's is put back on exit."""
+    session of its own, so each browser got a whole session's share of the CPU whatever its nice. So the
+    autogroups of the browsers and of this process (which drives them through playwright) are set to `nice`
+    too, and this process's is put back on exit."""
 
     def __init__(self, nice: int):
         self.nice, self._stop = nice, threading.Event()
