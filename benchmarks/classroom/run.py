@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import psutil
 
 from app.preload import PRELOAD_ENV
-from benchmarks.classroom.priority import BrowsersNiced, StudentsCpu, set_autogroup_nice
+from benchmarks.classroom.priority import BrowsersNiced, StudentsCpu
 from benchmarks.classroom.protocol import Result, Sample, lesson
 from benchmarks.harness import percentile
 from testkit.server import ROOT, launch_chromium, streamlit_server
@@ -121,9 +121,9 @@ def browser_student(url: str, name: str, arrival: float, samples: list, think: f
 
 
 def lesson_phase(url: str, steps, students: int, browsers: int, ramp: float, think: float, seed: int,
-                 nice: int = 0, server_pids: tuple[int, ...] = (), protocol_nice: int = 0):
+                 nice: int = 0, server_pids: tuple[int, ...] = ()):
     """All students arrive within `ramp` seconds and do the lesson once, pausing `think` s (±50%) per step.
-    The browsers run at CPU priority `nice` (see BrowsersNiced); the protocol students at `protocol_nice`, in
+    The browsers run at CPU priority `nice` (see BrowsersNiced); the protocol students at normal priority, in
     a process of their own (see protocol_students). Also returns the CPU the simulated students used (this
     process and its children, not the servers), in cores, and how late the protocol students' event loop
     woke up."""
@@ -137,7 +137,7 @@ def lesson_phase(url: str, steps, students: int, browsers: int, ramp: float, thi
     with (BrowsersNiced(nice), StudentsCpu(server_pids) as students_cpu,
           ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool):
         clients = pool.submit(protocol_students, url, steps, [start_at + d for d in delays[browsers:]], browsers,
-                              think, seed, protocol_nice)
+                              think, seed)
         for t in threads:
             t.start()
         result, loop_lags = clients.result()
@@ -150,16 +150,15 @@ def lesson_phase(url: str, steps, students: int, browsers: int, ramp: float, thi
     return result.samples + browser_samples, seconds, result.coalesced, _spread(result), students_cores, lag
 
 
-def protocol_students(url: str, steps, arrivals: list[float], first: int, think: float, seed: int,
-                      nice: int) -> tuple[Result, list[float]]:
+def protocol_students(url: str, steps, arrivals: list[float], first: int, think: float,
+                      seed: int) -> tuple[Result, list[float]]:
     """Run in a process of its own: student `first + k` starts its lesson at time.monotonic() == arrivals[k].
     Returns the students' Result and how late (ms) their event loop woke up, every 50 ms.
 
-    The process takes a session (scheduler autogroup) of its own at CPU priority `nice`. It needs little CPU
+    The process takes a session (scheduler autogroup) of its own, at normal priority. It needs little CPU
     (~0.2 cores for 27 students) but needs it at once: at the browsers' low priority its event loop woke up
     to 0.8 s late, which was then measured as the server's latency."""
     os.setsid()
-    set_autogroup_nice(os.getpid(), nice)
     rng, result, lags = random.Random(seed + 1), Result(), []
 
     async def one(k: int, arrival: float):
